@@ -1,8 +1,74 @@
 package dev.longmix.jobs;
 
-/** Entry point. */
+import dev.longmix.common.config.ConfigException;
+import dev.longmix.jobs.cli.CommandSpec;
+import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.tokenize.TokenizeConfig;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The {@code longmix} command line: one sub-command per stage, plus the whole pipeline. */
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) {}
+  /** A command: its spec (options, help) and what runs once the settings parsed. */
+  record Command(CommandSpec spec, Runner runner) {}
+
+  interface Runner {
+    int run(Settings s, PrintStream out) throws Exception;
+  }
+
+  static Map<String, Command> commands() {
+    Map<String, Command> m = new LinkedHashMap<>();
+    m.put("tokenize", new Command(TokenizeConfig.spec(), TokenizeCommand::run));
+    return m;
+  }
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    System.exit(code);
+  }
+
+  /** Runs a command line and returns the exit code (the process exits with it). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Map<String, Command> commands = commands();
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      out.print(usage(commands));
+      return args.length == 0 ? ExitCode.INVALID_SETTINGS : ExitCode.OK;
+    }
+    Command c = commands.get(args[0]);
+    if (c == null) {
+      err.println(
+          "longmix: unknown command '" + args[0] + "'; commands: " + commands.keySet());
+      return ExitCode.INVALID_SETTINGS;
+    }
+    try {
+      Settings s = Settings.parse(c.spec(), Arrays.copyOfRange(args, 1, args.length));
+      if (s.helpRequested()) {
+        out.print(c.spec().help());
+        return ExitCode.OK;
+      }
+      return c.runner().run(s, out);
+    } catch (ConfigException e) {
+      err.println("longmix " + args[0] + ": invalid setting: " + e.getMessage());
+      return ExitCode.INVALID_SETTINGS;
+    } catch (Exception e) {
+      err.println("longmix " + args[0] + ": failed: " + e);
+      e.printStackTrace(err);
+      return ExitCode.FAILED;
+    }
+  }
+
+  static String usage(Map<String, Command> commands) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("usage: longmix COMMAND [options]   (longmix COMMAND --help for its options)\n\n");
+    sb.append("Prepares long-context continual-pretraining data (Fu et al. 2024) with Spark.\n\n");
+    sb.append("commands:\n");
+    for (Map.Entry<String, Command> e : commands.entrySet()) {
+      sb.append(String.format("  %-10s %s%n", e.getKey(), e.getValue().spec().summary()));
+    }
+    return sb.toString();
+  }
 }

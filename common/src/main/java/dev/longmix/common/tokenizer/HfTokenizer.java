@@ -1,0 +1,178 @@
+package dev.longmix.common.tokenizer;
+
+import ai.djl.huggingface.tokenizers.jni.LibUtils;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.OptionalInt;
+
+/**
+ * A Hugging Face {@code tokenizer.json} driven through the Rust core's ids-only JNI path.
+ *
+ * <p>Three deliberate departures from loading the file as-is: truncation and padding are removed
+ * (DJL would otherwise cut documents at 512 tokens); special added tokens are not matched inside
+ * document text, so a literal {@code </s>} in a web page stays text as SentencePiece treats it; and
+ * only ids are fetched per document (no token strings or offsets), which is about twice as fast.
+ * Instances are thread-safe: the Rust tokenizer is immutable once built.
+ */
+public final class HfTokenizer implements AutoCloseable {
+  static {
+    // DJL reports usage unless told not to; an executor must never phone home.
+    System.setProperty("OPT_OUT_TRACKING", "true");
+    // Loads the bundled native library (extracted once per machine to DJL's cache directory).
+    LibUtils.checkStatus();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final long handle;
+  private final SpecialTokens special;
+  private final int bosId;
+  private final int eosId;
+  private final int vocabSize;
+  private boolean closed;
+
+  private HfTokenizer(long handle, SpecialTokens special, int bosId, int eosId, int vocabSize) {
+    this.handle = handle;
+    this.special = special;
+    this.bosId = bosId;
+    this.eosId = eosId;
+    this.vocabSize = vocabSize;
+  }
+
+  /**
+   * Builds a tokenizer from the text of a {@code tokenizer.json}.
+   *
+   * @param bosToken the BOS token's text, used by {@link SpecialTokens#BOS}/{@code BOS_EOS}
+   * @param eosToken the EOS token's text, used by {@link SpecialTokens#EOS}/{@code BOS_EOS}
+   * @throws IllegalArgumentException if the JSON is not a tokenizer or a needed token is missing
+   */
+  public static HfTokenizer fromJson(
+      String tokenizerJson, SpecialTokens special, String bosToken, String eosToken) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(tokenizerJson);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a JSON document: " + e.getMessage(), e);
+    }
+    if (!(root instanceof ObjectNode obj) || !root.has("model")) {
+      throw new IllegalArgumentException("not a tokenizer.json: no 'model' object");
+    }
+    int bos = -1;
+    int eos = -1;
+    if (special == SpecialTokens.BOS || special == SpecialTokens.BOS_EOS) {
+      bos = tokenId(root, bosToken).orElseThrow(() -> missing("BOS", bosToken));
+    }
+    if (special == SpecialTokens.EOS || special == SpecialTokens.BOS_EOS) {
+      eos = tokenId(root, eosToken).orElseThrow(() -> missing("EOS", eosToken));
+    }
+    int vocab = vocabSize(root);
+    obj.putNull("truncation");
+    obj.putNull("padding");
+    if (obj.get("added_tokens") instanceof ArrayNode added) {
+      for (Iterator<JsonNode> it = added.elements(); it.hasNext(); ) {
+        if (it.next().path("special").asBoolean(false)) {
+          it.remove();
+        }
+      }
+    }
+    long handle = TokenizersLibrary.LIB.createTokenizerFromString(obj.toString());
+    return new HfTokenizer(handle, special, bos, eos, vocab);
+  }
+
+  /** Token ids of one document, framed as the {@link SpecialTokens} policy says. */
+  public int[] encode(String text) {
+    boolean postProcess = special == SpecialTokens.POST_PROCESSOR;
+    long encoding = TokenizersLibrary.LIB.encode(handle, text, postProcess);
+    long[] ids;
+    try {
+      ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+    } finally {
+      TokenizersLibrary.LIB.deleteEncoding(encoding);
+    }
+    int head = bosId >= 0 ? 1 : 0;
+    int tail = eosId >= 0 ? 1 : 0;
+    int[] out = new int[ids.length + head + tail];
+    if (head == 1) {
+      out[0] = bosId;
+    }
+    for (int i = 0; i < ids.length; i++) {
+      out[head + i] = (int) ids[i];
+    }
+    if (tail == 1) {
+      out[out.length - 1] = eosId;
+    }
+    return out;
+  }
+
+  /** One more than the largest id in the model's vocabulary and added tokens. */
+  public int vocabSize() {
+    return vocabSize;
+  }
+
+  /** The id of a token's text in the vocabulary or the added tokens. */
+  public static OptionalInt tokenId(JsonNode root, String token) {
+    for (JsonNode t : root.path("added_tokens")) {
+      if (token.equals(t.path("content").asText(null))) {
+        return OptionalInt.of(t.path("id").asInt());
+      }
+    }
+    JsonNode v = root.path("model").path("vocab");
+    if (v.isObject() && v.has(token)) {
+      return OptionalInt.of(v.get(token).asInt());
+    }
+    return OptionalInt.empty();
+  }
+
+  private static int vocabSize(JsonNode root) {
+    int max = -1;
+    JsonNode vocab = root.path("model").path("vocab");
+    if (vocab.isObject()) {
+      for (JsonNode id : vocab) {
+        max = Math.max(max, id.asInt());
+      }
+    } else if (vocab.isArray()) {
+      max = vocab.size() - 1; // Unigram: a list of [piece, score]
+    }
+    for (JsonNode t : root.path("added_tokens")) {
+      max = Math.max(max, t.path("id").asInt());
+    }
+    return max + 1;
+  }
+
+  private static IllegalArgumentException missing(String role, String token) {
+    return new IllegalArgumentException(
+        role + " token '" + token + "' is not in the tokenizer's vocabulary");
+  }
+
+  /** Hex SHA-256 of a tokenizer file's bytes: the identity recorded in every manifest. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Decodes tokenizer file bytes as UTF-8 text. */
+  public static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      TokenizersLibrary.LIB.deleteTokenizer(handle);
+    }
+  }
+
+}

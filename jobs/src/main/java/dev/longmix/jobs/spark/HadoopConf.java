@@ -1,0 +1,49 @@
+package dev.longmix.jobs.spark;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/** A Hadoop {@link Configuration} that tasks can carry (Configuration itself is not Serializable). */
+public final class HadoopConf implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private transient Configuration conf;
+
+  public HadoopConf(Configuration conf) {
+    this.conf = conf;
+  }
+
+  /**
+   * The Hadoop configuration a driver sees before Spark starts: defaults plus every {@code
+   * spark.hadoop.*} setting the user gave, exactly as Spark would apply them.
+   */
+  public static Configuration fromSparkConf(Map<String, String> sparkConf) {
+    Configuration c = new Configuration();
+    sparkConf.forEach(
+        (k, v) -> {
+          if (k.startsWith("spark.hadoop.")) {
+            c.set(k.substring("spark.hadoop.".length()), v);
+          }
+        });
+    return c;
+  }
+
+  public Configuration get() {
+    return conf;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    conf.write(out);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    conf = new Configuration(false);
+    conf.readFields(in);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.longmix.jobs.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longmix.common.config.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Decides, before Spark starts, what to do with an output directory: skip (complete for the same
+ * fingerprint), write (absent, empty, or our own interrupted attempt), or refuse (someone else's
+ * data or a different config, unless {@code --overwrite}).
+ */
+public final class OutputGuard {
+  /** Marker written when a stage starts writing; lets a rerun recognise its own partial output. */
+  public static final String STARTED = "_longmix_started.json";
+
+  public enum Decision {
+    SKIP,
+    WRITE
+  }
+
+  private OutputGuard() {}
+
+  public static Decision decide(
+      Configuration conf,
+      String outputKey,
+      String dir,
+      String fingerprint,
+      boolean force,
+      boolean overwrite) {
+    try {
+      Path p = new Path(dir);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        return Decision.WRITE;
+      }
+      if (!fs.getFileStatus(p).isDirectory()) {
+        throw new ConfigException(outputKey, dir, "exists and is a file, not a directory");
+      }
+      Optional<JsonNode> manifest = Manifests.read(conf, dir);
+      if (manifest.isPresent()) {
+        String old = manifest.get().path("fingerprint").asText("");
+        boolean accepted = manifest.get().path("complete").asBoolean(false);
+        if (old.equals(fingerprint) && accepted && !force) {
+          return Decision.SKIP;
+        }
+        if (old.equals(fingerprint) || overwrite) {
+          return Decision.WRITE;
+        }
+        throw new ConfigException(
+            outputKey,
+            dir,
+            "holds a complete dataset made with different inputs or settings; pass --overwrite"
+                + " to replace it, or choose another directory");
+      }
+      FileStatus[] children = fs.listStatus(p);
+      if (children.length == 0 || overwrite || fs.exists(new Path(p, STARTED))) {
+        return Decision.WRITE;
+      }
+      throw new ConfigException(
+          outputKey, dir, "exists, is not empty and was not written by longmix; pass --overwrite");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot inspect " + dir, e);
+    }
+  }
+
+  /** Deletes whatever is at {@code dir} and leaves the started-marker for this fingerprint. */
+  public static void begin(Configuration conf, String dir, String fingerprint) {
+    try {
+      Path p = new Path(dir);
+      FileSystem fs = p.getFileSystem(conf);
+      if (fs.exists(p)) {
+        fs.delete(p, true);
+      }
+      fs.mkdirs(p);
+      Manifests.writeFile(
+          conf, new Path(p, STARTED), java.util.Map.of("fingerprint", fingerprint));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.longmix.jobs.tokenize;
+
+import java.io.Serializable;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Counts a tokenize job keeps while it runs, for progress and reconciliation. Updated only inside
+ * the writing (result) stage, where Spark applies each task's updates exactly once.
+ */
+public final class TokenizeCounters implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final LongAccumulator read;
+  final LongAccumulator documents;
+  final LongAccumulator rejected;
+  final LongAccumulator tokens;
+  final LongAccumulator files;
+  final CollectionAccumulator<Integer> filesWithRejects;
+  final CollectionAccumulator<RejectRecord> tokenizerErrors;
+
+  public TokenizeCounters(SparkContext sc) {
+    read = sc.longAccumulator("longmix.records.read");
+    documents = sc.longAccumulator("longmix.documents");
+    rejected = sc.longAccumulator("longmix.rejected");
+    tokens = sc.longAccumulator("longmix.tokens");
+    files = sc.longAccumulator("longmix.files");
+    filesWithRejects = sc.collectionAccumulator("longmix.files.with.rejects");
+    tokenizerErrors = sc.collectionAccumulator("longmix.tokenizer.errors");
+  }
+
+  public long read() {
+    return read.value();
+  }
+
+  public long documents() {
+    return documents.value();
+  }
+
+  public long rejected() {
+    return rejected.value();
+  }
+
+  public long tokens() {
+    return tokens.value();
+  }
+
+  public long files() {
+    return files.value();
+  }
+}

@@ -1,0 +1,201 @@
+package dev.longmix.jobs.tokenize;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.longmix.jobs.spark.HadoopConf;
+import dev.longmix.jobs.spark.Manifests;
+import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.spark.Progress;
+import dev.longmix.jobs.spark.Versions;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Stage 1: corpus files → a Parquet dataset of tokenized documents, plus a rejects dataset. */
+public final class TokenizeJob {
+  /** Schema of the tokenized dataset; the histogram and pack stages read it. */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("doc_id", DataTypes.LongType, false)
+          .add("domain", DataTypes.StringType, false)
+          .add("n_tokens", DataTypes.IntegerType, false)
+          .add("n_chars", DataTypes.IntegerType, false)
+          .add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+          .add("source", DataTypes.StringType, false)
+          .add("line", DataTypes.LongType, false);
+
+  /** Schema of the rejects dataset. */
+  public static final StructType REJECTS_SCHEMA =
+      new StructType()
+          .add("source", DataTypes.StringType, false)
+          .add("line", DataTypes.LongType, false)
+          .add("reason", DataTypes.StringType, false)
+          .add("detail", DataTypes.StringType, true)
+          .add("snippet", DataTypes.StringType, true);
+
+  public static final String REJECTS_DIR = "_rejects";
+
+  private TokenizeJob() {}
+
+  /** What a run did, with the counts that must reconcile. */
+  public record Result(
+      long read,
+      long documents,
+      long rejected,
+      long tokens,
+      Map<String, Map<String, Long>> domains,
+      Map<String, Long> rejectReasons,
+      double seconds,
+      boolean acceptedRejectFraction,
+      Map<String, Object> manifest) {}
+
+  public static Result run(SparkSession spark, TokenizeConfig cfg, PrintStream out) {
+    long t0 = System.nanoTime();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    OutputGuard.begin(hconf.get(), cfg.output(), cfg.fingerprint());
+    List<InputFile> files = cfg.files();
+    Broadcast<String> tokenizer = jsc.broadcast(cfg.tokenizer().json());
+    TokenizeCounters counters = new TokenizeCounters(spark.sparkContext());
+
+    JavaRDD<Row> docs =
+        jsc.parallelize(files, Math.max(1, files.size()))
+            .mapPartitions(new TokenizePartition(hconf, cfg.settings(), tokenizer, counters));
+    try (Progress p =
+        new Progress(
+            "tokenize",
+            cfg.progressSeconds(),
+            counters::files,
+            files.size(),
+            "files",
+            counters::tokens,
+            out)) {
+      spark
+          .createDataFrame(docs, SCHEMA)
+          .write()
+          .mode(SaveMode.Append)
+          .option("compression", "zstd")
+          .option("parquet.enable.dictionary#input_ids.list.element", "false")
+          .parquet(cfg.output());
+    }
+
+    String rejectsDir = cfg.output() + "/" + REJECTS_DIR;
+    TreeSet<Integer> bad = new TreeSet<>(counters.filesWithRejects.value());
+    List<InputFile> badFiles = new ArrayList<>();
+    for (int i : bad) {
+      badFiles.add(files.get(i));
+    }
+    JavaRDD<Row> rejects =
+        jsc.parallelize(badFiles, Math.max(1, badFiles.size()))
+            .mapPartitions(new RejectsPartition(hconf, cfg.settings()));
+    List<Row> tokenizerErrors = new ArrayList<>();
+    for (RejectRecord r : counters.tokenizerErrors.value()) {
+      tokenizerErrors.add(
+          RowFactory.create(r.source(), r.line(), r.reason(), r.detail(), r.snippet()));
+    }
+    rejects = rejects.union(jsc.parallelize(tokenizerErrors, 1));
+    spark
+        .createDataFrame(rejects, REJECTS_SCHEMA)
+        .coalesce(Math.max(1, Math.min(64, badFiles.size())))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("compression", "zstd")
+        .parquet(rejectsDir);
+
+    // Counts come from the written data, not from memory: what the manifest says is what exists.
+    Map<String, Map<String, Long>> domains = new TreeMap<>();
+    long documents = 0;
+    long tokens = 0;
+    for (Row r :
+        spark
+            .read()
+            .parquet(cfg.output())
+            .groupBy("domain")
+            .agg(count("*").as("documents"), sum("n_tokens"), sum("n_chars"))
+            .collectAsList()) {
+      Map<String, Long> d = new LinkedHashMap<>();
+      d.put("documents", r.getLong(1));
+      d.put("tokens", r.getLong(2));
+      d.put("chars", r.getLong(3));
+      domains.put(r.getString(0), d);
+      documents += r.getLong(1);
+      tokens += r.getLong(2);
+    }
+    Map<String, Long> reasons = new TreeMap<>();
+    long rejected = 0;
+    for (Row r :
+        spark.read().parquet(rejectsDir).groupBy(col("reason")).count().collectAsList()) {
+      reasons.put(r.getString(0), r.getLong(1));
+      rejected += r.getLong(1);
+    }
+    if (documents != counters.documents() || rejected != counters.rejected()) {
+      throw new IllegalStateException(
+          String.format(
+              "counts do not reconcile: tasks saw %d documents and %d rejects, the output holds"
+                  + " %d and %d",
+              counters.documents(), counters.rejected(), documents, rejected));
+    }
+    long read = documents + rejected;
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double fraction = read == 0 ? 0 : (double) rejected / read;
+    boolean ok = fraction <= cfg.maxRejectFraction();
+
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("stage", "tokenize");
+    m.put("complete", ok);
+    m.put("fingerprint", cfg.fingerprint());
+    m.put("created", Instant.now().toString());
+    m.put("config", cfg.resolved());
+    m.put("tokenizer", cfg.tokenizer().describe());
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("path", cfg.input());
+    input.put("files", files.size());
+    input.put("bytes", files.stream().mapToLong(InputFile::bytes).sum());
+    m.put("input", input);
+    Map<String, Object> counts = new LinkedHashMap<>();
+    counts.put("read", read);
+    counts.put("documents", documents);
+    counts.put("rejected", rejected);
+    counts.put("tokens", tokens);
+    counts.put("reject_fraction", fraction);
+    counts.put("max_reject_fraction", cfg.maxRejectFraction());
+    m.put("counts", counts);
+    m.put("domains", domains);
+    m.put("reject_reasons", reasons);
+    m.put("rejects_path", rejectsDir);
+    Map<String, Object> timing = new LinkedHashMap<>();
+    timing.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    timing.put("tokens_per_second", Math.round(tokens / Math.max(seconds, 1e-9)));
+    timing.put("cores", spark.sparkContext().defaultParallelism());
+    m.put("timing", timing);
+    m.put("versions", Versions.all());
+    Map<String, Object> rejectsManifest = new LinkedHashMap<>();
+    rejectsManifest.put("stage", "tokenize-rejects");
+    rejectsManifest.put("complete", true);
+    rejectsManifest.put("fingerprint", cfg.fingerprint());
+    rejectsManifest.put("rejected", rejected);
+    rejectsManifest.put("reject_reasons", reasons);
+    rejectsManifest.put(
+        "schema", "source string, line long (0: the file itself), reason, detail, snippet");
+    Manifests.write(hconf.get(), rejectsDir, rejectsManifest);
+    Manifests.write(hconf.get(), cfg.output(), m);
+    return new Result(read, documents, rejected, tokens, domains, reasons, seconds, ok, m);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.longmix.jobs.tokenize;
+
+import dev.longmix.common.corpus.DocumentId;
+import dev.longmix.common.corpus.JsonRecordParser;
+import dev.longmix.common.corpus.ParsedLine;
+import dev.longmix.common.corpus.RejectReason;
+import dev.longmix.common.tokenizer.HfTokenizer;
+import dev.longmix.common.tokenizer.TokenizerCache;
+import dev.longmix.jobs.spark.HadoopConf;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The tokenize task: streams its files line by line and yields one row per document, lazily, so a
+ * task holds one document's ids at a time whatever the file size. Rejections are only counted here
+ * ({@link TokenizeCounters}); the rejects pass re-reads just the files that had any and records
+ * each one with its reason, so nothing is lost and clean files are read once.
+ */
+public final class TokenizePartition implements FlatMapFunction<Iterator<InputFile>, Row> {
+  private static final long serialVersionUID = 1L;
+
+  private final HadoopConf conf;
+  private final TokenizeSettings settings;
+  private final Broadcast<String> tokenizerJson;
+  private final TokenizeCounters counters;
+
+  public TokenizePartition(
+      HadoopConf conf,
+      TokenizeSettings settings,
+      Broadcast<String> tokenizerJson,
+      TokenizeCounters counters) {
+    this.conf = conf;
+    this.settings = settings;
+    this.tokenizerJson = tokenizerJson;
+    this.counters = counters;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<InputFile> files) {
+    HfTokenizer tokenizer =
+        TokenizerCache.get(
+            settings.tokenizerKey(),
+            () ->
+                HfTokenizer.fromJson(
+                    tokenizerJson.value(),
+                    settings.special(),
+                    settings.bosToken(),
+                    settings.eosToken()));
+    JsonRecordParser parser = new JsonRecordParser(settings.fields());
+    return new Iterator<>() {
+      private LineSource source;
+      private InputFile file;
+      private long fileRejects;
+      private Row next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null) {
+          if (source == null) {
+            if (!files.hasNext()) {
+              return false;
+            }
+            file = files.next();
+            fileRejects = 0;
+            try {
+              source = new LineSource(conf.get(), file);
+            } catch (IOException | RuntimeException e) {
+              reject(RejectReason.UNREADABLE_FILE, 0, null);
+              finishFile();
+              continue;
+            }
+          }
+          try {
+            if (!source.lines.next()) {
+              finishFile();
+              continue;
+            }
+          } catch (IOException | RuntimeException e) {
+            reject(RejectReason.CORRUPT_FILE, source.lines.lineNumber() + 1, null);
+            finishFile();
+            continue;
+          }
+          next = process();
+        }
+        return true;
+      }
+
+      private Row process() {
+        byte[] buf = source.lines.buffer();
+        int start = source.lines.start();
+        int len = source.lines.length();
+        long line = source.lines.lineNumber();
+        ParsedLine parsed = parser.parse(buf, start, len);
+        if (parsed instanceof ParsedLine.Rejected r) {
+          reject(r.reason(), line, null);
+          return null;
+        }
+        ParsedLine.Document doc = (ParsedLine.Document) parsed;
+        int[] ids;
+        try {
+          ids = tokenizer.encode(doc.text());
+        } catch (RuntimeException e) {
+          reject(RejectReason.TOKENIZER_ERROR, line, String.valueOf(e.getMessage()));
+          return null;
+        }
+        counters.read.add(1);
+        counters.documents.add(1);
+        counters.tokens.add(ids.length);
+        return RowFactory.create(
+            DocumentId.of(file.relative(), line),
+            doc.domain(),
+            ids.length,
+            doc.text().length(),
+            ids,
+            file.relative(),
+            line);
+      }
+
+      private void reject(RejectReason reason, long line, String tokenizerDetail) {
+        counters.read.add(1);
+        counters.rejected.add(1);
+        fileRejects++;
+        if (tokenizerDetail != null) {
+          counters.tokenizerErrors.add(
+              new RejectRecord(file.relative(), line, reason.code(), tokenizerDetail, ""));
+        }
+      }
+
+      private void finishFile() {
+        if (source != null) {
+          try {
+            source.close();
+          } catch (IOException e) {
+            // The file was fully read or already reported as corrupt; a close error adds nothing.
+          }
+        }
+        source = null;
+        counters.files.add(1);
+        if (fileRejects > 0) {
+          counters.filesWithRejects.add(file.index());
+        }
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Row r = next;
+        next = null;
+        return r;
+      }
+    };
+  }
+}
