@@ -17,13 +17,13 @@ public enum CorpusFormat {
   /** The format of a file name, or empty when the file is not corpus input. */
   public static Optional<CorpusFormat> of(String fileName) {
     String n = fileName.toLowerCase(Locale.ROOT);
-    if (n.endsWith(".jsonl.zst") || n.endsWith(".json.zst")) {
+    if (n.endsWith(".jsonl.zst")) {
       return Optional.of(JSONL_ZST);
     }
-    if (n.endsWith(".jsonl.gz") || n.endsWith(".json.gz")) {
+    if (n.endsWith(".jsonl.gz")) {
       return Optional.of(JSONL_GZ);
     }
-    if (n.endsWith(".jsonl") || n.endsWith(".json")) {
+    if (n.endsWith(".jsonl")) {
       return Optional.of(JSONL);
     }
     if (n.endsWith(".parquet")) {

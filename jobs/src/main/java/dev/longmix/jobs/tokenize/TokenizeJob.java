@@ -25,6 +25,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import dev.longmix.jobs.spark.Frames;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -75,7 +77,7 @@ public final class TokenizeJob {
     Broadcast<String> tokenizer = jsc.broadcast(cfg.tokenizer().json());
     TokenizeCounters counters = new TokenizeCounters(spark.sparkContext());
 
-    JavaRDD<Row> docs =
+    JavaRDD<InternalRow> docs =
         jsc.parallelize(files, Math.max(1, files.size()))
             .mapPartitions(new TokenizePartition(hconf, cfg.settings(), tokenizer, counters));
     try (Progress p =
@@ -87,8 +89,7 @@ public final class TokenizeJob {
             "files",
             counters::tokens,
             out)) {
-      spark
-          .createDataFrame(docs, SCHEMA)
+      Frames.fromInternalRows(spark, docs, SCHEMA)
           .write()
           .mode(SaveMode.Append)
           .option("compression", "zstd")

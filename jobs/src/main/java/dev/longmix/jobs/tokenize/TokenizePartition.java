@@ -12,8 +12,10 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The tokenize task: streams its files line by line and yields one row per document, lazily, so a
@@ -21,7 +23,7 @@ import org.apache.spark.sql.RowFactory;
  * ({@link TokenizeCounters}); the rejects pass re-reads just the files that had any and records
  * each one with its reason, so nothing is lost and clean files are read once.
  */
-public final class TokenizePartition implements FlatMapFunction<Iterator<InputFile>, Row> {
+public final class TokenizePartition implements FlatMapFunction<Iterator<InputFile>, InternalRow> {
   private static final long serialVersionUID = 1L;
 
   private final HadoopConf conf;
@@ -41,7 +43,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
   }
 
   @Override
-  public Iterator<Row> call(Iterator<InputFile> files) {
+  public Iterator<InternalRow> call(Iterator<InputFile> files) {
     HfTokenizer tokenizer =
         TokenizerCache.get(
             settings.tokenizerKey(),
@@ -55,8 +57,9 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
     return new Iterator<>() {
       private LineSource source;
       private InputFile file;
+      private UTF8String relative;
       private long fileRejects;
-      private Row next;
+      private InternalRow next;
 
       @Override
       public boolean hasNext() {
@@ -66,6 +69,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
               return false;
             }
             file = files.next();
+            relative = UTF8String.fromString(file.relative());
             fileRejects = 0;
             try {
               source = new LineSource(conf.get(), file);
@@ -90,7 +94,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
         return true;
       }
 
-      private Row process() {
+      private InternalRow process() {
         byte[] buf = source.lines.buffer();
         int start = source.lines.start();
         int len = source.lines.length();
@@ -111,14 +115,17 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
         counters.read.add(1);
         counters.documents.add(1);
         counters.tokens.add(ids.length);
-        return RowFactory.create(
-            DocumentId.of(file.relative(), line),
-            doc.domain(),
-            ids.length,
-            doc.text().length(),
-            ids,
-            file.relative(),
-            line);
+        // Catalyst rows directly: the ids go in as one array copy instead of a boxed Integer each.
+        return new GenericInternalRow(
+            new Object[] {
+              DocumentId.of(file.relative(), line),
+              UTF8String.fromString(doc.domain()),
+              ids.length,
+              doc.text().length(),
+              UnsafeArrayData.fromPrimitiveArray(ids),
+              relative,
+              line
+            });
       }
 
       private void reject(RejectReason reason, long line, String tokenizerDetail) {
@@ -147,11 +154,11 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
       }
 
       @Override
-      public Row next() {
+      public InternalRow next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        Row r = next;
+        InternalRow r = next;
         next = null;
         return r;
       }
