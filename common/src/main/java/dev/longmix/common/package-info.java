@@ -1,2 +1,4 @@
-/** The long-context data recipe without an engine: records, tokenizer, histograms, plans, packing. */
+/**
+ * The long-context data recipe without an engine: records, tokenizer, histograms, plans, packing.
+ */
 package dev.longmix.common;
