@@ -11,7 +11,7 @@ import java.io.Serializable;
  * @param tokensAvailable tokens of this class in the input (each counted once)
  * @param rate λ, copies per unit of selection time; 0 means never selected
  * @param expectedTokens expected selected tokens, copies included
- * @param meanCopies expected copies per input token, min(λ·T*, K)
+ * @param meanCopies expected copies per input token, min(λ·T*, K); 0 for an empty class
  */
 public record ClassPlan(
     LengthClass lengthClass,

@@ -192,7 +192,8 @@ public final class MixturePlanner {
 
   private static ClassPlan classPlan(
       LengthClass c, long docs, long tokens, double rate, double time, int k) {
-    double copies = Math.min(rate * time, k);
+    // An empty class has no copies; reporting min(λT, K) for it would read as repetition.
+    double copies = tokens == 0 ? 0 : Math.min(rate * time, k);
     return new ClassPlan(c, docs, tokens, rate, tokens * copies, copies);
   }
 
