@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.common.plan.DomainPlan;
+import dev.longmix.common.plan.LengthClass;
 import dev.longmix.common.plan.MixturePlanner;
 import dev.longmix.common.plan.Plan;
 import dev.longmix.common.plan.PlanConfig;
@@ -144,6 +145,13 @@ class CutoffFinderTest {
           CutoffFinder.find(
               scheme, pool.budgetTokens(), cs.stream().map(Candidate::timedItem).toList());
       long selected = cs.stream().mapToLong(cutoff::takeTokens).sum();
+      long selectedLong =
+          cs.stream()
+              .filter(c -> c.lengthClass() == LengthClass.LONG)
+              .mapToLong(cutoff::takeTokens)
+              .sum();
+      // Realized long share tracks p/(p + r(1-p)) (fixed seed; the tolerance covers sampling).
+      assertEquals(pool.expectedLongShare(), (double) selectedLong / selected, 0.05, pool.pool());
       assertEquals(pool.budgetTokens(), selected, pool.pool());
       selectedAll += selected;
       DomainPlan dp = plan.domain(pool.pool()).orElseThrow();
