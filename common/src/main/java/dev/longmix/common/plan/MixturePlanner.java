@@ -1,0 +1,366 @@
+package dev.longmix.common.plan;
+
+import dev.longmix.common.histogram.LengthHistogram;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a length histogram and a configuration into a {@link Plan}.
+ *
+ * <p>The sampling model the plan describes: every item (a document, or a piece of one for the cut
+ * strategies) belongs to a pool and a length class with rate λ; copy k of an item is drawn at time
+ * t = (k + u)/λ with u uniform in [0, 1); a pool takes items in increasing t until its budget. By
+ * time T an item has min(λT, K) copies in expectation (copies below ⌊λT⌋ are certain, the next one
+ * has probability λT − ⌊λT⌋), so the expected output of a pool is Σ_c n_c·min(λ_c T, K) and the
+ * long share of a pool with long share p and short rate r is p/(p + r(1−p)) at every budget below
+ * the first cap.
+ */
+public final class MixturePlanner {
+  // Copies per token above this count as repetition (floating-point slack on exactly one copy).
+  private static final double REPEAT_EPSILON = 1e-9;
+
+  private MixturePlanner() {}
+
+  /**
+   * Plans {@code config} over {@code histogram}.
+   *
+   * @throws ConfigException when the configuration does not fit the histogram
+   * @throws InfeasiblePlanException when a pool cannot be filled under the infeasible policy
+   */
+  public static Plan plan(LengthHistogram histogram, PlanConfig config) {
+    if (histogram.longThreshold() != config.longThreshold()) {
+      throw ConfigException.invalid(
+          PlanConfig.LONG_THRESHOLD,
+          config.longThreshold(),
+          "must equal the histogram's long threshold "
+              + histogram.longThreshold()
+              + " (long totals are exact only for the threshold they were counted with)");
+    }
+    if (histogram.tokens() == 0) {
+      throw new IllegalArgumentException("the histogram holds no tokens; nothing to plan");
+    }
+    List<String> domains = histogram.domains();
+    Map<String, Double> natural = new TreeMap<>();
+    for (String d : domains) {
+      natural.put(d, histogram.tokenShare(d));
+    }
+    Map<String, Double> targets = targetShares(histogram, config, natural);
+
+    Strategy strategy = config.strategy();
+    Map<String, List<String>> poolDomains = new LinkedHashMap<>();
+    Map<String, Long> poolBudgets = new LinkedHashMap<>();
+    if (strategy.budgetsPerDomain()) {
+      Map<String, Long> budgets = largestRemainder(config.budgetTokens(), targets);
+      for (String d : domains) {
+        poolDomains.put(d, List.of(d));
+        poolBudgets.put(d, budgets.get(d));
+      }
+    } else {
+      poolDomains.put(Plan.SINGLE_POOL, domains);
+      poolBudgets.put(Plan.SINGLE_POOL, config.budgetTokens());
+    }
+
+    int k = config.maxCopies();
+    List<PoolPlan> pools = new ArrayList<>();
+    Map<String, PoolPlan> poolOfDomain = new TreeMap<>();
+    for (Map.Entry<String, List<String>> e : poolDomains.entrySet()) {
+      long longTokens = 0;
+      long shortTokens = 0;
+      long longDocs = 0;
+      long shortDocs = 0;
+      for (String d : e.getValue()) {
+        longTokens += histogram.longTokens(d);
+        shortTokens += histogram.tokens(d) - histogram.longTokens(d);
+        longDocs += histogram.longDocuments(d);
+        shortDocs += histogram.documents(d) - histogram.longDocuments(d);
+      }
+      double longShare =
+          longTokens + shortTokens == 0 ? 0 : (double) longTokens / (longTokens + shortTokens);
+      double shortRate = shortRate(config, longShare);
+      long budget = poolBudgets.get(e.getKey());
+      double time = expectedTime(budget, longTokens, 1.0, shortTokens, shortRate, k);
+      ClassPlan longClass = classPlan(LengthClass.LONG, longDocs, longTokens, 1.0, time, k);
+      ClassPlan shortClass =
+          classPlan(LengthClass.SHORT, shortDocs, shortTokens, shortRate, time, k);
+      PoolPlan pool =
+          new PoolPlan(
+              e.getKey(),
+              e.getValue(),
+              budget,
+              time,
+              verdict(budget, longClass, shortClass, k),
+              longClass,
+              shortClass);
+      pools.add(pool);
+      e.getValue().forEach(d -> poolOfDomain.put(d, pool));
+    }
+
+    List<DomainPlan> domainPlans = new ArrayList<>();
+    for (String d : domains) {
+      PoolPlan pool = poolOfDomain.get(d);
+      long lt = histogram.longTokens(d);
+      ClassPlan longClass =
+          classPlan(
+              LengthClass.LONG,
+              histogram.longDocuments(d),
+              lt,
+              pool.longClass().rate(),
+              pool.expectedTime(),
+              k);
+      ClassPlan shortClass =
+          classPlan(
+              LengthClass.SHORT,
+              histogram.documents(d) - histogram.longDocuments(d),
+              histogram.tokens(d) - lt,
+              pool.shortClass().rate(),
+              pool.expectedTime(),
+              k);
+      double expected = longClass.expectedTokens() + shortClass.expectedTokens();
+      domainPlans.add(
+          new DomainPlan(
+              d,
+              pool.pool(),
+              natural.get(d),
+              targets.get(d),
+              longClass,
+              shortClass,
+              expected / config.budgetTokens()));
+    }
+    Plan plan = new Plan(config, pools, domainPlans);
+    List<String> problems = problems(plan);
+    if (!problems.isEmpty()) {
+      throw new InfeasiblePlanException(plan, problems);
+    }
+    return plan;
+  }
+
+  /**
+   * The short-document rate of a pool whose long share is {@code p}: 1 for the cut strategies, r,
+   * or min(1, p(1−τ)/(τ(1−p))) when a target long share τ is set.
+   */
+  static double shortRate(PlanConfig config, double p) {
+    if (config.strategy().cutsDocuments()) {
+      return 1.0;
+    }
+    Double tau = config.targetLongShare();
+    if (tau == null) {
+      return config.keepRate();
+    }
+    if (p >= 1) {
+      return 1.0; // no short tokens: the rate is irrelevant
+    }
+    return Math.min(1.0, p * (1 - tau) / (tau * (1 - p)));
+  }
+
+  /**
+   * Solves Σ_c n_c·min(λ_c T, K) = budget for T over two classes; when the budget exceeds the cap,
+   * returns the horizon K/λ_min (every copy drawn).
+   */
+  static double expectedTime(
+      long budget, long longTokens, double longRate, long shortTokens, double shortRate, int k) {
+    // (breakpoint K/λ, slope n·λ) of each class that can contribute.
+    List<double[]> classes = new ArrayList<>();
+    if (longTokens > 0 && longRate > 0) {
+      classes.add(new double[] {k / longRate, longTokens * longRate});
+    }
+    if (shortTokens > 0 && shortRate > 0) {
+      classes.add(new double[] {k / shortRate, shortTokens * shortRate});
+    }
+    if (budget == 0 || classes.isEmpty()) {
+      return 0;
+    }
+    classes.sort(Comparator.comparingDouble(c -> c[0]));
+    double slope = classes.stream().mapToDouble(c -> c[1]).sum();
+    double t = 0;
+    double filled = 0;
+    for (double[] c : classes) {
+      double atBreak = filled + slope * (c[0] - t);
+      if (atBreak >= budget) {
+        return t + (budget - filled) / slope;
+      }
+      t = c[0];
+      filled = atBreak;
+      slope -= c[1];
+    }
+    return t;
+  }
+
+  private static ClassPlan classPlan(
+      LengthClass c, long docs, long tokens, double rate, double time, int k) {
+    // An empty class has no copies; reporting min(λT, K) for it would read as repetition.
+    double copies = tokens == 0 ? 0 : Math.min(rate * time, k);
+    return new ClassPlan(c, docs, tokens, rate, tokens * copies, copies);
+  }
+
+  private static PoolPlan.Verdict verdict(long budget, ClassPlan longC, ClassPlan shortC, int k) {
+    long selectable =
+        (longC.rate() > 0 ? longC.tokensAvailable() : 0)
+            + (shortC.rate() > 0 ? shortC.tokensAvailable() : 0);
+    if (budget > saturatingTimes(selectable, k)) {
+      return PoolPlan.Verdict.INFEASIBLE;
+    }
+    double maxCopies = 0;
+    for (ClassPlan c : List.of(longC, shortC)) {
+      if (c.tokensAvailable() > 0) {
+        maxCopies = Math.max(maxCopies, c.meanCopies());
+      }
+    }
+    return maxCopies > 1 + REPEAT_EPSILON ? PoolPlan.Verdict.REPEATS : PoolPlan.Verdict.FITS;
+  }
+
+  private static long saturatingTimes(long a, int k) {
+    return a > Long.MAX_VALUE / k ? Long.MAX_VALUE : a * k;
+  }
+
+  private static List<String> problems(Plan plan) {
+    PlanConfig config = plan.config();
+    List<String> out = new ArrayList<>();
+    for (PoolPlan p : plan.pools()) {
+      boolean fail =
+          p.verdict() == PoolPlan.Verdict.INFEASIBLE
+              || (p.verdict() == PoolPlan.Verdict.REPEATS
+                  && config.infeasible() == InfeasiblePolicy.FAIL);
+      if (!fail) {
+        continue;
+      }
+      long once = p.selectableTokens();
+      String where = p.pool().equals(Plan.SINGLE_POOL) ? "the single pool" : "domain " + p.pool();
+      String head =
+          String.format(
+              Locale.ROOT,
+              "%s needs %,d tokens; %,d exist to be taken once (long %,d at rate 1, short %,d at"
+                  + " rate %.4f), %,d with %s = %d",
+              where,
+              p.budgetTokens(),
+              once,
+              p.longClass().tokensAvailable(),
+              p.shortClass().tokensAvailable(),
+              p.shortClass().rate(),
+              saturatingTimes(once, config.maxCopies()),
+              PlanConfig.MAX_COPIES,
+              config.maxCopies());
+      if (p.verdict() == PoolPlan.Verdict.INFEASIBLE) {
+        out.add(
+            head
+                + String.format(
+                    Locale.ROOT,
+                    ": raise %s to at least %d with %s = repeat, lower %s, or lower the share",
+                    PlanConfig.MAX_COPIES,
+                    once == 0 ? 1 : (p.budgetTokens() + once - 1) / once,
+                    PlanConfig.INFEASIBLE,
+                    PlanConfig.BUDGET_TOKENS));
+      } else {
+        out.add(
+            head
+                + String.format(
+                    Locale.ROOT,
+                    ": filling it takes long documents %.2f times each on average; set %s = repeat"
+                        + " to allow that, or lower %s or the share",
+                    p.longClass().meanCopies(),
+                    PlanConfig.INFEASIBLE,
+                    PlanConfig.BUDGET_TOKENS));
+      }
+    }
+    return out;
+  }
+
+  /** Target share per histogram domain: shares or the corpus's own, then the domain upsampling. */
+  private static Map<String, Double> targetShares(
+      LengthHistogram histogram, PlanConfig config, Map<String, Double> natural) {
+    Map<String, Double> base = new TreeMap<>();
+    if (config.domainShares().isEmpty()) {
+      base.putAll(natural);
+    } else {
+      for (Map.Entry<String, Double> e : config.domainShares().entrySet()) {
+        if (e.getValue() > 0 && !histogram.hasDomain(e.getKey())) {
+          throw ConfigException.invalid(
+              PlanConfig.DOMAIN_SHARES,
+              e.getKey() + "=" + e.getValue(),
+              "the histogram has no domain " + e.getKey() + "; it has " + histogram.domains());
+        }
+      }
+      // A domain the shares leave out gets no budget.
+      for (String d : natural.keySet()) {
+        base.put(d, config.domainShares().getOrDefault(d, 0.0));
+      }
+    }
+    if (config.strategy() != Strategy.DOMAIN) {
+      return normalised(base);
+    }
+    for (String d : config.upsampleDomains()) {
+      if (!histogram.hasDomain(d)) {
+        throw ConfigException.invalid(
+            PlanConfig.UPSAMPLE_DOMAINS,
+            config.upsampleDomains(),
+            "the histogram has no domain " + d + "; it has " + histogram.domains());
+      }
+    }
+    Map<String, Double> raised = new TreeMap<>(base);
+    if (config.upsampleForm() == UpsampleForm.JOINT) {
+      config.upsampleDomains().forEach(d -> raised.put(d, config.upsampleWeight()));
+      return normalised(raised);
+    }
+    String chosen = config.upsampleDomains().get(0);
+    double others =
+        base.entrySet().stream()
+            .filter(e -> !e.getKey().equals(chosen))
+            .mapToDouble(Map.Entry::getValue)
+            .sum();
+    if (others <= 0) {
+      throw ConfigException.invalid(
+          PlanConfig.UPSAMPLE_DOMAINS,
+          chosen,
+          "the target-share form needs other domains with a positive share to fill the rest");
+    }
+    double x = config.upsampleWeight();
+    base.forEach((d, w) -> raised.put(d, d.equals(chosen) ? x : (1 - x) * w / others));
+    return raised;
+  }
+
+  private static Map<String, Double> normalised(Map<String, Double> raw) {
+    double sum = raw.values().stream().mapToDouble(Double::doubleValue).sum();
+    Map<String, Double> out = new TreeMap<>();
+    raw.forEach((d, w) -> out.put(d, w / sum));
+    return out;
+  }
+
+  /**
+   * Splits {@code total} over domains in proportion to {@code shares} with the largest-remainder
+   * method, so that the parts sum to {@code total} exactly; ties go to the earlier name.
+   */
+  static Map<String, Long> largestRemainder(long total, Map<String, Double> shares) {
+    Map<String, Double> w = normalised(shares);
+    Map<String, Long> out = new TreeMap<>();
+    List<Map.Entry<String, Double>> fractions = new ArrayList<>();
+    long assigned = 0;
+    for (Map.Entry<String, Double> e : w.entrySet()) {
+      double exact = total * e.getValue();
+      long floor = (long) Math.floor(exact);
+      out.put(e.getKey(), floor);
+      assigned += floor;
+      if (e.getValue() > 0) {
+        fractions.add(Map.entry(e.getKey(), exact - floor));
+      }
+    }
+    fractions.sort(
+        Map.Entry.<String, Double>comparingByValue()
+            .reversed()
+            .thenComparing(Map.Entry.comparingByKey()));
+    long remainder = total - assigned;
+    // Floating-point rounding can leave the remainder outside [0, domains); cycling handles both.
+    for (int i = 0; remainder != 0 && !fractions.isEmpty(); i++) {
+      String d = fractions.get(i % fractions.size()).getKey();
+      long step = remainder > 0 ? 1 : -1;
+      if (out.get(d) + step >= 0) {
+        out.put(d, out.get(d) + step);
+        remainder -= step;
+      }
+    }
+    return out;
+  }
+}

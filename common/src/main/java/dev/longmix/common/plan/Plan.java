@@ -1,0 +1,143 @@
+package dev.longmix.common.plan;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What a mixture run will do, computed from the histogram before any document is read again: pools
+ * with budgets and rates, and the expected outcome per domain and length class.
+ *
+ * <p>The selection stage draws copy k of an item at time t = (k + u)/λ and fills each pool in
+ * increasing t; {@link ClassPlan#expectedTokens()} is the expectation of that process, so this plan
+ * is the report's "target" side.
+ *
+ * @param config the configuration it was made from
+ * @param pools the budget pools (one per domain, or one named {@link #SINGLE_POOL})
+ * @param domains every domain of the histogram, sorted by name
+ */
+public record Plan(PlanConfig config, List<PoolPlan> pools, List<DomainPlan> domains)
+    implements Serializable {
+
+  /** Name of the one pool of the global and cut strategies. */
+  public static final String SINGLE_POOL = "*";
+
+  /** Tokens per packed row in the paper's 80K setting. */
+  public static final long ROW_TOKENS_DEFAULT = 81_920;
+
+  /** Tokens per training batch; decimal 4M, so that 5B tokens is 1,250 steps as in the recipe. */
+  public static final long BATCH_TOKENS_DEFAULT = 4_000_000;
+
+  public Plan {
+    pools = List.copyOf(pools);
+    domains = List.copyOf(domains);
+  }
+
+  /** The pool named {@code name}. */
+  public Optional<PoolPlan> pool(String name) {
+    return pools.stream().filter(p -> p.pool().equals(name)).findFirst();
+  }
+
+  /** The plan of {@code domain}; empty for a domain the histogram did not contain. */
+  public Optional<DomainPlan> domain(String name) {
+    return domains.stream().filter(d -> d.domain().equals(name)).findFirst();
+  }
+
+  /** Output tokens: the sum of pool budgets, equal to the configured budget. */
+  public long budgetTokens() {
+    return pools.stream().mapToLong(PoolPlan::budgetTokens).sum();
+  }
+
+  /** Expected share of long-document tokens in the whole output. */
+  public double expectedLongShare() {
+    double longTokens = domains.stream().mapToDouble(d -> d.longClass().expectedTokens()).sum();
+    double all = domains.stream().mapToDouble(DomainPlan::expectedTokens).sum();
+    return all == 0 ? 0 : longTokens / all;
+  }
+
+  /** {@link #toTable(long, long)} with 81,920-token rows and 4M-token batches. */
+  public String toTable() {
+    return toTable(ROW_TOKENS_DEFAULT, BATCH_TOKENS_DEFAULT);
+  }
+
+  /** A plain-text table of the plan, meant to be read before a cluster run. */
+  public String toTable(long rowTokens, long batchTokens) {
+    StringBuilder sb = new StringBuilder();
+    long n = budgetTokens();
+    sb.append(
+        f(
+            "strategy %s, budget %,d tokens = %,.1f rows of %,d = %,.1f batches of %,d%n",
+            config.strategy().cliName(),
+            n,
+            (double) n / rowTokens,
+            rowTokens,
+            (double) n / batchTokens,
+            batchTokens));
+    sb.append(
+        f(
+            "long = more than %,d tokens; max-copies %d; infeasible %s; piece-tokens %s; seed %d%n",
+            config.longThreshold(),
+            config.maxCopies(),
+            config.infeasible().cliName(),
+            config.pieceTokens() == 0 ? "whole documents" : f("%,d", config.pieceTokens()),
+            config.seed()));
+    sb.append(f("expected long share %.3f%n%n", expectedLongShare()));
+
+    sb.append(f("%-24s %18s %12s %10s %9s%n", "pool", "budget", "T*", "long", "verdict"));
+    for (PoolPlan p : pools) {
+      sb.append(
+          f(
+              "%-24s %,18d %12.6g %10.3f %9s%n",
+              p.pool(), p.budgetTokens(), p.expectedTime(), p.expectedLongShare(), p.verdict()));
+    }
+    sb.append('\n');
+
+    sb.append(
+        f(
+            "%-24s %-5s %18s %8s %18s %7s %8s %8s%n",
+            "domain", "class", "available", "rate", "expected", "copies", "share", "target"));
+    double totalExpected = 0;
+    long totalAvailable = 0;
+    for (DomainPlan d : domains) {
+      for (ClassPlan c : List.of(d.longClass(), d.shortClass())) {
+        sb.append(
+            f(
+                "%-24s %-5s %,18d %8.4f %,18.0f %7.3f%n",
+                d.domain(),
+                c.lengthClass().name().toLowerCase(Locale.ROOT),
+                c.tokensAvailable(),
+                c.rate(),
+                c.expectedTokens(),
+                c.meanCopies()));
+        totalAvailable += c.tokensAvailable();
+      }
+      totalExpected += d.expectedTokens();
+      sb.append(
+          f(
+              "%-24s %-5s %,18d %8s %,18.0f %7s %8.4f %8.4f%n",
+              d.domain(),
+              "all",
+              d.longClass().tokensAvailable() + d.shortClass().tokensAvailable(),
+              "",
+              d.expectedTokens(),
+              "",
+              d.expectedShare(),
+              d.targetShare()));
+    }
+    sb.append(
+        f(
+            "%-24s %-5s %,18d %8s %,18.0f %7s %8.4f %8.4f%n",
+            "total", "all", totalAvailable, "", totalExpected, "", 1.0, 1.0));
+    sb.append(
+        f(
+            "output: %,.1f rows of %,d tokens, %,.1f batches of %,d tokens%n",
+            (double) n / rowTokens, rowTokens, (double) n / batchTokens, batchTokens));
+    return sb.toString();
+  }
+
+  // Locale.ROOT: tests run under tr_TR, and a manifest must not change with the driver's locale.
+  private static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.longmix.common.plan;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One budget pool: the domains that share its budget, its per-class rates, and the expected time T*
+ * at which the expected selected tokens reach the budget.
+ *
+ * @param pool the pool's name: a domain, or {@link Plan#SINGLE_POOL}
+ * @param domains the domains whose items compete for this budget
+ * @param budgetTokens B, filled exactly by the selection
+ * @param expectedTime T*, solving Σ_c n_c·min(λ_c·T, K) = B
+ * @param verdict whether B fits without repetition, needs repetition, or exceeds the cap
+ * @param longClass the long documents' class
+ * @param shortClass the short documents' class
+ */
+public record PoolPlan(
+    String pool,
+    List<String> domains,
+    long budgetTokens,
+    double expectedTime,
+    Verdict verdict,
+    ClassPlan longClass,
+    ClassPlan shortClass)
+    implements Serializable {
+
+  /** Whether a pool's budget can be met, and how. */
+  public enum Verdict {
+    /** Met with every item taken at most once in expectation. */
+    FITS,
+    /** Met only by repeating items, within the copy cap. */
+    REPEATS,
+    /** More than the copy cap times the selectable tokens. */
+    INFEASIBLE
+  }
+
+  public PoolPlan {
+    domains = List.copyOf(domains);
+  }
+
+  /** The class plan for {@code c}. */
+  public ClassPlan classPlan(LengthClass c) {
+    return c == LengthClass.LONG ? longClass : shortClass;
+  }
+
+  /** The rate of class {@code c}. */
+  public double rate(LengthClass c) {
+    return classPlan(c).rate();
+  }
+
+  /** Tokens in classes with a positive rate, each counted once. */
+  public long selectableTokens() {
+    long n = 0;
+    for (ClassPlan c : List.of(longClass, shortClass)) {
+      if (c.rate() > 0) {
+        n += c.tokensAvailable();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The time by which every copy of every selectable item has been drawn, K/λ_min; every selection
+   * time of the pool lies in [0, horizon). Zero when nothing is selectable.
+   */
+  public double horizon(int maxCopies) {
+    double min = Double.POSITIVE_INFINITY;
+    for (ClassPlan c : List.of(longClass, shortClass)) {
+      if (c.rate() > 0 && c.tokensAvailable() > 0) {
+        min = Math.min(min, c.rate());
+      }
+    }
+    return min == Double.POSITIVE_INFINITY ? 0 : maxCopies / min;
+  }
+
+  /** Expected share of long-document tokens in this pool's output. */
+  public double expectedLongShare() {
+    double total = longClass.expectedTokens() + shortClass.expectedTokens();
+    return total == 0 ? 0 : longClass.expectedTokens() / total;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.longmix.common.select;
+
+import dev.longmix.common.plan.DomainPlan;
+import dev.longmix.common.plan.LengthClass;
+import dev.longmix.common.plan.Plan;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * Expands a document into its candidates under a plan: every piece, every copy below the cap, each
+ * with its keyed selection time and packing-order key.
+ *
+ * <p>Serializable so a Spark job can broadcast it; holds only the plan's per-domain rates.
+ */
+public final class CandidateGenerator implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final long seed;
+  private final int maxCopies;
+  private final int pieceTokens;
+  private final long longThreshold;
+  private final HashMap<String, DomainPlan> domains = new HashMap<>();
+
+  public CandidateGenerator(Plan plan) {
+    this.seed = plan.config().seed();
+    this.maxCopies = plan.config().maxCopies();
+    this.pieceTokens = plan.config().pieceTokens();
+    this.longThreshold = plan.config().longThreshold();
+    plan.domains().forEach(d -> domains.put(d.domain(), d));
+  }
+
+  /** Whether the plan knows {@code domain}; documents of other domains have no candidates. */
+  public boolean covers(String domain) {
+    return domains.containsKey(domain);
+  }
+
+  /** All candidates of a document; empty if its domain is not in the plan or its rate is 0. */
+  public List<Candidate> candidates(long docId, String domain, long nTokens) {
+    return candidates(docId, domain, nTokens, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The candidates of a document with selection time below {@code maxTime}; a caller that knows an
+   * upper bound on the cutoff time (for example the end of the crossing bucket) skips the rest.
+   */
+  public List<Candidate> candidates(long docId, String domain, long nTokens, double maxTime) {
+    if (nTokens < 0 || nTokens > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "document " + docId + ": token count " + nTokens + " outside [0, 2^31)");
+    }
+    DomainPlan plan = domains.get(domain);
+    if (plan == null || nTokens == 0) {
+      return List.of();
+    }
+    LengthClass lengthClass = LengthClass.of(nTokens, longThreshold);
+    double rate = plan.classPlan(lengthClass).rate();
+    if (rate <= 0) {
+      return List.of();
+    }
+    int n = (int) nTokens;
+    int size = pieceTokens == 0 ? n : pieceTokens;
+    int pieces = (int) ((n + (long) size - 1) / size);
+    List<Candidate> out = new ArrayList<>();
+    for (int piece = 0; piece < pieces; piece++) {
+      int from = piece * size;
+      int length = Math.min(size, n - from);
+      for (int copy = 0; copy < maxCopies; copy++) {
+        double u = KeyedRandom.uniform(seed, KeyedRandom.Stream.SELECT, docId, piece, copy);
+        double time = (copy + u) / rate;
+        if (time >= maxTime) {
+          break; // later copies of this piece are later still
+        }
+        long order = KeyedRandom.hash(seed, KeyedRandom.Stream.ORDER, docId, piece, copy);
+        out.add(
+            new Candidate(
+                docId, domain, plan.pool(), piece, copy, lengthClass, from, length, time, order));
+      }
+    }
+    return out;
+  }
+}
