@@ -40,8 +40,7 @@ public final class Main {
     }
     Command c = commands.get(args[0]);
     if (c == null) {
-      err.println(
-          "longmix: unknown command '" + args[0] + "'; commands: " + commands.keySet());
+      err.println("longmix: unknown command '" + args[0] + "'; commands: " + commands.keySet());
       return ExitCode.INVALID_SETTINGS;
     }
     try {

@@ -1,10 +1,10 @@
 package dev.longmix.common.config;
 
 /**
- * A setting the user gave (or left out) that cannot work, reported before any cluster time is spent.
- * The message always names the key, the value and the rule it broke.
+ * A setting the user gave (or left out) that cannot work, reported before any cluster time is
+ * spent. The message always names the key, the value and the rule it broke.
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   private final String key;
@@ -20,6 +20,11 @@ public final class ConfigException extends RuntimeException {
     this.key = key;
     this.value = value;
     this.rule = rule;
+  }
+
+  /** The one place configuration errors are built. */
+  public static ConfigException invalid(String key, Object value, String rule) {
+    return new ConfigException(key, value == null ? null : String.valueOf(value), rule);
   }
 
   public String key() {

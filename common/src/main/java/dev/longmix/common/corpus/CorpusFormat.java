@@ -38,7 +38,8 @@ public enum CorpusFormat {
       case JSONL -> raw;
       case JSONL_ZST -> new ZstdInputStreamNoFinalizer(raw);
       case JSONL_GZ -> new GZIPInputStream(raw, 1 << 16);
-      case PARQUET -> throw new IllegalStateException("Parquet is read by the engine, not as lines");
+      case PARQUET ->
+          throw new IllegalStateException("Parquet is read by the engine, not as lines");
     };
   }
 }

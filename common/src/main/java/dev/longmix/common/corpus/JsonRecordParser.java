@@ -11,7 +11,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Turns one JSON line into a document or a reasoned rejection, reading only the two fields it needs.
+ * Turns one JSON line into a document or a reasoned rejection, reading only the two fields it
+ * needs.
  *
  * <p>Streaming (no tree is built): unrelated values, however large or deeply nested, are skipped.
  * Limits are lifted on purpose: a book of tens of millions of characters is a valid document and

@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where a JSON record keeps its text and its domain, as dotted paths, and which domains are allowed.
+ * Where a JSON record keeps its text and its domain, as dotted paths, and which domains are
+ * allowed.
  *
  * @param textPath path of the text field, e.g. {@code text}
  * @param domainPath path of the domain field, e.g. {@code meta.redpajama_set_name}
  * @param allowedDomains the configured domain set; empty means every name is a domain
  */
-public record RecordFields(List<String> textPath, List<String> domainPath, Set<String> allowedDomains)
+public record RecordFields(
+    List<String> textPath, List<String> domainPath, Set<String> allowedDomains)
     implements Serializable {
 
   public static final String TEXT_FIELD_DEFAULT = "text";

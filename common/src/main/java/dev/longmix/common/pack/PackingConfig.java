@@ -1,6 +1,6 @@
 package dev.longmix.common.pack;
 
-import dev.longmix.common.plan.ConfigException;
+import dev.longmix.common.config.ConfigException;
 import java.io.Serializable;
 
 /**

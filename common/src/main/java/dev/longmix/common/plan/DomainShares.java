@@ -1,5 +1,6 @@
 package dev.longmix.common.plan;
 
+import dev.longmix.common.config.ConfigException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.longmix.common.plan;
 
+import dev.longmix.common.config.ConfigException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,5 +1,6 @@
 package dev.longmix.common.plan;
 
+import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.histogram.LengthHistogram;
 import java.util.ArrayList;
 import java.util.Comparator;

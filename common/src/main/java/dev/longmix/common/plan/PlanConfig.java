@@ -1,5 +1,6 @@
 package dev.longmix.common.plan;
 
+import dev.longmix.common.config.ConfigException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;

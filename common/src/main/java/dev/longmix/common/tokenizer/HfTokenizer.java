@@ -174,5 +174,4 @@ public final class HfTokenizer implements AutoCloseable {
       TokenizersLibrary.LIB.deleteTokenizer(handle);
     }
   }
-
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.histogram.LengthHistogram;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -227,7 +228,7 @@ class MixturePlannerTest {
                         .build()));
     assertEquals(PlanConfig.DOMAIN_SHARES, e.key());
     assertTrue(
-        e.getMessage().startsWith("domain-shares = Unknown=0.5: the histogram has no domain"));
+        e.getMessage().startsWith("--domain-shares = 'Unknown=0.5': the histogram has no domain"));
   }
 
   @Test

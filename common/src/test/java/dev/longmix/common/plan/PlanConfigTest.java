@@ -3,6 +3,7 @@ package dev.longmix.common.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.longmix.common.config.ConfigException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -97,6 +98,16 @@ class PlanConfigTest {
 
   private static void assertError(String message, Supplier<Object> call) {
     ConfigException e = assertThrows(ConfigException.class, call::get);
-    assertEquals(message, e.getMessage());
+    // The tests state errors as "key = value: rule"; the message quotes the value and adds "--".
+    int eq = message.indexOf(" = ");
+    int colon = message.indexOf(": ", eq);
+    String expected =
+        "--"
+            + message.substring(0, eq)
+            + " = '"
+            + message.substring(eq + 3, colon)
+            + "'"
+            + message.substring(colon);
+    assertEquals(expected, e.getMessage());
   }
 }

@@ -46,7 +46,8 @@ class HfTokenizerTest {
       int[] ids = t.encode("hello </s> world");
       assertEquals(3, ids[0]);
       assertEquals(4, ids[ids.length - 1]);
-      assertEquals(-1, indexOf(ids, 2), () -> "</s> was parsed as control: " + Arrays.toString(ids));
+      assertEquals(
+          -1, indexOf(ids, 2), () -> "</s> was parsed as control: " + Arrays.toString(ids));
     }
   }
 

@@ -118,7 +118,11 @@ public final class Settings {
   }
 
   private String unknownRule() {
-    return "not an option of 'longmix " + spec.name() + "' (see longmix " + spec.name() + " --help)";
+    return "not an option of 'longmix "
+        + spec.name()
+        + "' (see longmix "
+        + spec.name()
+        + " --help)";
   }
 
   public CommandSpec spec() {

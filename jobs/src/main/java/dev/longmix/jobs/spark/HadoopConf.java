@@ -7,7 +7,9 @@ import java.io.Serializable;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
-/** A Hadoop {@link Configuration} that tasks can carry (Configuration itself is not Serializable). */
+/**
+ * A Hadoop {@link Configuration} that tasks can carry (Configuration itself is not Serializable).
+ */
 public final class HadoopConf implements Serializable {
   private static final long serialVersionUID = 1L;
 

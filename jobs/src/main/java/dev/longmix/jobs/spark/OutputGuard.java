@@ -78,8 +78,7 @@ public final class OutputGuard {
         fs.delete(p, true);
       }
       fs.mkdirs(p);
-      Manifests.writeFile(
-          conf, new Path(p, STARTED), java.util.Map.of("fingerprint", fingerprint));
+      Manifests.writeFile(conf, new Path(p, STARTED), java.util.Map.of("fingerprint", fingerprint));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dir, e);
     }

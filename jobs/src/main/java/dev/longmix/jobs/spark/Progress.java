@@ -51,8 +51,7 @@ public final class Progress implements AutoCloseable {
   String line(String stage, long done, long total, String unit, long tokens) {
     double secs = (System.nanoTime() - startNanos) / 1e9;
     double rate = tokens / Math.max(secs, 1e-9);
-    String eta =
-        done == 0 ? "?" : formatDuration(secs * (total - done) / Math.max(done, 1));
+    String eta = done == 0 ? "?" : formatDuration(secs * (total - done) / Math.max(done, 1));
     return String.format(
         Locale.ROOT,
         "[%s] %d/%d %s, %,d tokens, %,.0f tokens/s, elapsed %s, left ~%s",

@@ -39,7 +39,10 @@ public final class InputListing {
         }
         FileStatus st = fs.getFileStatus(p);
         collect(fs, st, found);
-        root = st.isDirectory() ? pathOf(fs.makeQualified(p)) : pathOf(fs.makeQualified(p).getParent());
+        root =
+            st.isDirectory()
+                ? pathOf(fs.makeQualified(p))
+                : pathOf(fs.makeQualified(p).getParent());
       }
       found.sort(Comparator.comparing(s -> s.getPath().toString()));
       List<InputFile> files = new ArrayList<>();

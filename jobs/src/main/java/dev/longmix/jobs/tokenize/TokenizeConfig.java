@@ -84,8 +84,7 @@ public record TokenizeConfig(
       throw new ConfigException("text-field", textField, "must be a field name or dotted path");
     }
     if (!RecordFields.isValidPath(domainField)) {
-      throw new ConfigException(
-          "domain-field", domainField, "must be a field name or dotted path");
+      throw new ConfigException("domain-field", domainField, "must be a field name or dotted path");
     }
     RecordFields fields =
         RecordFields.of(textField, domainField, new LinkedHashSet<>(s.list("domains")));
@@ -114,31 +113,24 @@ public record TokenizeConfig(
             special,
             s.string("bos-token"),
             s.string("eos-token"),
-            tok.sha256() + "/" + special + "/" + s.string("bos-token") + "/" + s.string("eos-token"));
+            tok.sha256()
+                + "/"
+                + special
+                + "/"
+                + s.string("bos-token")
+                + "/"
+                + s.string("eos-token"));
     Fingerprint fp = new Fingerprint("tokenize");
     fp.add("tokenizer", tok.sha256());
     for (String k :
         List.of(
-            "text-field",
-            "domain-field",
-            "domains",
-            SpecialTokens.KEY,
-            "bos-token",
-            "eos-token")) {
+            "text-field", "domain-field", "domains", SpecialTokens.KEY, "bos-token", "eos-token")) {
       fp.add(k, s.optional(k).orElse(""));
     }
     for (InputFile f : files) {
       fp.add("file", f.relative() + ":" + f.bytes());
     }
     return new TokenizeConfig(
-        input,
-        output,
-        files,
-        tok,
-        settings,
-        maxReject,
-        progress,
-        fp.value(),
-        resolved);
+        input, output, files, tok, settings, maxReject, progress, fp.value(), resolved);
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.sum;
 
+import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
@@ -20,13 +21,11 @@ import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import dev.longmix.jobs.spark.Frames;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -141,8 +140,7 @@ public final class TokenizeJob {
     }
     Map<String, Long> reasons = new TreeMap<>();
     long rejected = 0;
-    for (Row r :
-        spark.read().parquet(rejectsDir).groupBy(col("reason")).count().collectAsList()) {
+    for (Row r : spark.read().parquet(rejectsDir).groupBy(col("reason")).count().collectAsList()) {
       reasons.put(r.getString(0), r.getLong(1));
       rejected += r.getLong(1);
     }

@@ -18,9 +18,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * A {@code tokenizer.json} resolved on the driver, from a local file or folder, a file on any Hadoop
- * filesystem, or a Hugging Face hub id; its text is then broadcast to executors, so they need no
- * access to where it came from.
+ * A {@code tokenizer.json} resolved on the driver, from a local file or folder, a file on any
+ * Hadoop filesystem, or a Hugging Face hub id; its text is then broadcast to executors, so they
+ * need no access to where it came from.
  */
 public record TokenizerSource(String spec, String origin, String json, String sha256) {
   private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][\\w.-]*/[\\w.-]+(@[\\w.-]+)?");
