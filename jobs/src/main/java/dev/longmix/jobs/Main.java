@@ -22,6 +22,7 @@ public final class Main {
 
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
+    m.put("demo", new Command(DemoCommand.spec(), DemoCommand::run));
     m.put("tokenize", new Command(TokenizeConfig.spec(), TokenizeCommand::run));
     return m;
   }

