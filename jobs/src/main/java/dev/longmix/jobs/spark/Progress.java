@@ -2,11 +2,12 @@ package dev.longmix.jobs.spark;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.function.LongSupplier;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
- * Prints a stage's progress at a steady interval from a background thread: work done, rate and an
- * estimate of the time left, from counters that Spark updates as tasks finish.
+ * Prints a stage's progress at a steady interval from a background thread: what the stage says it
+ * has done, the elapsed time and an estimate of the time left from the fraction done.
  */
 public final class Progress implements AutoCloseable {
   private final Thread thread;
@@ -14,17 +15,14 @@ public final class Progress implements AutoCloseable {
   private volatile boolean stopped;
 
   /**
-   * @param done units of work finished so far (e.g. files), for the time-left estimate
-   * @param total units in all
-   * @param tokens tokens produced so far
+   * @param status the stage's own words for what is done so far (counts, rates)
+   * @param fractionDone between 0 and 1, for the time-left estimate
    */
   public Progress(
       String stage,
       long intervalSeconds,
-      LongSupplier done,
-      long total,
-      String unit,
-      LongSupplier tokens,
+      Supplier<String> status,
+      DoubleSupplier fractionDone,
       PrintStream out) {
     thread =
         new Thread(
@@ -35,10 +33,9 @@ public final class Progress implements AutoCloseable {
                 } catch (InterruptedException e) {
                   return;
                 }
-                if (stopped) {
-                  return;
+                if (!stopped) {
+                  out.println(line(stage, status.get(), fractionDone.getAsDouble()));
                 }
-                out.println(line(stage, done.getAsLong(), total, unit, tokens.getAsLong()));
               }
             },
             "longmix-progress");
@@ -48,21 +45,23 @@ public final class Progress implements AutoCloseable {
     }
   }
 
-  String line(String stage, long done, long total, String unit, long tokens) {
-    double secs = (System.nanoTime() - startNanos) / 1e9;
-    double rate = tokens / Math.max(secs, 1e-9);
-    String eta = done == 0 ? "?" : formatDuration(secs * (total - done) / Math.max(done, 1));
+  /** Seconds since this progress started. */
+  public double elapsedSeconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  String line(String stage, String status, double fraction) {
+    double secs = elapsedSeconds();
+    String left =
+        fraction <= 0 ? "?" : formatDuration(secs * (1 - Math.min(fraction, 1)) / fraction);
     return String.format(
         Locale.ROOT,
-        "[%s] %d/%d %s, %,d tokens, %,.0f tokens/s, elapsed %s, left ~%s",
+        "[%s] %s, %.0f%% done, elapsed %s, left ~%s",
         stage,
-        done,
-        total,
-        unit,
-        tokens,
-        rate,
+        status,
+        100 * Math.min(fraction, 1),
         formatDuration(secs),
-        eta);
+        left);
   }
 
   public static String formatDuration(double seconds) {

@@ -17,6 +17,7 @@ public final class TokenizeCounters implements Serializable {
   final LongAccumulator rejected;
   final LongAccumulator tokens;
   final LongAccumulator files;
+  final LongAccumulator bytes;
   final CollectionAccumulator<Integer> filesWithRejects;
   final CollectionAccumulator<RejectRecord> tokenizerErrors;
 
@@ -26,6 +27,7 @@ public final class TokenizeCounters implements Serializable {
     rejected = sc.longAccumulator("longmix.rejected");
     tokens = sc.longAccumulator("longmix.tokens");
     files = sc.longAccumulator("longmix.files");
+    bytes = sc.longAccumulator("longmix.bytes.read");
     filesWithRejects = sc.collectionAccumulator("longmix.files.with.rejects");
     tokenizerErrors = sc.collectionAccumulator("longmix.tokenizer.errors");
   }

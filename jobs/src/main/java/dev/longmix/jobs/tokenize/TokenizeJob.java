@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
+import dev.longmix.jobs.spark.LiveCounters;
 import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
 import dev.longmix.jobs.spark.Progress;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -79,15 +81,25 @@ public final class TokenizeJob {
     JavaRDD<InternalRow> docs =
         jsc.parallelize(files, Math.max(1, files.size()))
             .mapPartitions(new TokenizePartition(hconf, cfg.settings(), tokenizer, counters));
-    try (Progress p =
-        new Progress(
-            "tokenize",
-            cfg.progressSeconds(),
-            counters::files,
-            files.size(),
-            "files",
-            counters::tokens,
-            out)) {
+    long totalBytes = Math.max(1, files.stream().mapToLong(InputFile::bytes).sum());
+    try (LiveCounters live = new LiveCounters(spark.sparkContext());
+        Progress p =
+            new Progress(
+                "tokenize",
+                cfg.progressSeconds(),
+                () ->
+                    String.format(
+                        Locale.ROOT,
+                        "%d/%d files, %,d documents, %,d tokens (%,.0f tokens/s), %,d rejected",
+                        counters.files(),
+                        files.size(),
+                        live.value(counters.documents),
+                        live.value(counters.tokens),
+                        live.value(counters.tokens)
+                            / Math.max(1e-9, (System.nanoTime() - t0) / 1e9),
+                        live.value(counters.rejected)),
+                () -> (double) live.value(counters.bytes) / totalBytes,
+                out)) {
       Frames.fromInternalRows(spark, docs, SCHEMA)
           .write()
           .mode(SaveMode.Append)

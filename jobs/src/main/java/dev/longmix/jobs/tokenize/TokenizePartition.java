@@ -59,6 +59,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
       private InputFile file;
       private UTF8String relative;
       private long fileRejects;
+      private long bytesReported;
       private InternalRow next;
 
       @Override
@@ -71,6 +72,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
             file = files.next();
             relative = UTF8String.fromString(file.relative());
             fileRejects = 0;
+            bytesReported = 0;
             try {
               source = new LineSource(conf.get(), file);
             } catch (IOException | RuntimeException e) {
@@ -114,6 +116,9 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
         }
         counters.read.add(1);
         counters.documents.add(1);
+        long consumed = source.bytesRead();
+        counters.bytes.add(consumed - bytesReported);
+        bytesReported = consumed;
         counters.tokens.add(ids.length);
         // Catalyst rows directly: the ids go in as one array copy instead of a boxed Integer each.
         return new GenericInternalRow(
@@ -146,6 +151,8 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
             // The file was fully read or already reported as corrupt; a close error adds nothing.
           }
         }
+        counters.bytes.add(file.bytes() - bytesReported);
+        bytesReported = file.bytes();
         source = null;
         counters.files.add(1);
         if (fileRejects > 0) {
