@@ -70,49 +70,58 @@ public final class JsonRecordParser {
     } catch (IOException e) {
       return new ParsedLine.Rejected(RejectReason.MALFORMED_JSON, firstLine(e));
     }
-    return validate(found);
+    return validate(found.text, found.textKind, found.domain, found.domainKind);
   }
 
-  private ParsedLine validate(Found found) {
+  /**
+   * Applies the same rules to a record from a columnar source (Parquet), where a null value means
+   * the field is missing.
+   */
+  public ParsedLine check(String text, String domain) {
+    return validate(
+        text, text == null ? null : "a string", domain, domain == null ? null : "a string");
+  }
+
+  private ParsedLine validate(String text, String textKind, String domain, String domainKind) {
     String textField = String.join(".", fields.textPath());
     String domainField = String.join(".", fields.domainPath());
-    if (found.textKind == null) {
+    if (textKind == null) {
       return new ParsedLine.Rejected(RejectReason.MISSING_TEXT, "no field '" + textField + "'");
     }
-    if (found.text == null) {
+    if (text == null) {
       return new ParsedLine.Rejected(
-          RejectReason.TEXT_NOT_STRING, "'" + textField + "' is " + found.textKind);
+          RejectReason.TEXT_NOT_STRING, "'" + textField + "' is " + textKind);
     }
-    if (found.text.isEmpty()) {
+    if (text.isEmpty()) {
       return new ParsedLine.Rejected(RejectReason.EMPTY_TEXT, "'" + textField + "' is empty");
     }
-    if (found.text.isBlank()) {
+    if (text.isBlank()) {
       return new ParsedLine.Rejected(
           RejectReason.BLANK_TEXT, "'" + textField + "' holds only whitespace");
     }
-    int bad = unpairedSurrogate(found.text);
+    int bad = unpairedSurrogate(text);
     if (bad >= 0) {
       return new ParsedLine.Rejected(
           RejectReason.INVALID_UNICODE_ESCAPE,
           "unpaired surrogate \\u"
-              + Integer.toHexString(found.text.charAt(bad))
+              + Integer.toHexString(text.charAt(bad))
               + " at character "
               + bad);
     }
-    if (found.domainKind == null || (found.domain != null && found.domain.isEmpty())) {
+    if (domainKind == null || (domain != null && domain.isEmpty())) {
       return new ParsedLine.Rejected(
           RejectReason.MISSING_DOMAIN, "no non-empty field '" + domainField + "'");
     }
-    if (found.domain == null) {
+    if (domain == null) {
       return new ParsedLine.Rejected(
-          RejectReason.DOMAIN_NOT_STRING, "'" + domainField + "' is " + found.domainKind);
+          RejectReason.DOMAIN_NOT_STRING, "'" + domainField + "' is " + domainKind);
     }
-    if (!fields.allowedDomains().isEmpty() && !fields.allowedDomains().contains(found.domain)) {
+    if (!fields.allowedDomains().isEmpty() && !fields.allowedDomains().contains(domain)) {
       return new ParsedLine.Rejected(
           RejectReason.UNKNOWN_DOMAIN,
-          "domain '" + abbreviate(found.domain, 200) + "' is not in the configured set");
+          "domain '" + abbreviate(domain, 200) + "' is not in the configured set");
     }
-    return new ParsedLine.Document(found.text, found.domain);
+    return new ParsedLine.Document(text, domain);
   }
 
   /** Walks an object whose START_OBJECT was just read, at {@code depth} along the paths. */

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.sum;
 
+import dev.longmix.common.corpus.CorpusFormat;
 import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.LiveCounters;
@@ -78,9 +79,24 @@ public final class TokenizeJob {
     Broadcast<String> tokenizer = jsc.broadcast(cfg.tokenizer().json());
     TokenizeCounters counters = new TokenizeCounters(spark.sparkContext());
 
+    List<InputFile> lineFiles = new ArrayList<>();
+    List<InputFile> parquetFiles = new ArrayList<>();
+    for (InputFile f : files) {
+      (f.format() == CorpusFormat.PARQUET ? parquetFiles : lineFiles).add(f);
+    }
+    Map<String, InputFile> parquetByPath = ParquetInput.byPath(parquetFiles);
     JavaRDD<InternalRow> docs =
-        jsc.parallelize(files, Math.max(1, files.size()))
+        jsc.parallelize(lineFiles, Math.max(1, lineFiles.size()))
             .mapPartitions(new TokenizePartition(hconf, cfg.settings(), tokenizer, counters));
+    if (!parquetFiles.isEmpty()) {
+      docs =
+          docs.union(
+              ParquetInput.read(spark, parquetFiles, cfg.settings())
+                  .javaRDD()
+                  .mapPartitions(
+                      new ParquetInput.Tokenize(
+                          cfg.settings(), tokenizer, counters, parquetByPath)));
+    }
     long totalBytes = Math.max(1, files.stream().mapToLong(InputFile::bytes).sum());
     try (LiveCounters live = new LiveCounters(spark.sparkContext());
         Progress p =
@@ -111,8 +127,9 @@ public final class TokenizeJob {
     String rejectsDir = cfg.output() + "/" + REJECTS_DIR;
     TreeSet<Integer> bad = new TreeSet<>(counters.filesWithRejects.value());
     List<InputFile> badFiles = new ArrayList<>();
+    List<InputFile> badParquet = new ArrayList<>();
     for (int i : bad) {
-      badFiles.add(files.get(i));
+      (files.get(i).format() == CorpusFormat.PARQUET ? badParquet : badFiles).add(files.get(i));
     }
     JavaRDD<Row> rejects =
         jsc.parallelize(badFiles, Math.max(1, badFiles.size()))
@@ -123,6 +140,13 @@ public final class TokenizeJob {
           RowFactory.create(r.source(), r.line(), r.reason(), r.detail(), r.snippet()));
     }
     rejects = rejects.union(jsc.parallelize(tokenizerErrors, 1));
+    if (!badParquet.isEmpty()) {
+      rejects =
+          rejects.union(
+              ParquetInput.read(spark, badParquet, cfg.settings())
+                  .javaRDD()
+                  .mapPartitions(new ParquetInput.Rejects(cfg.settings(), parquetByPath)));
+    }
     spark
         .createDataFrame(rejects, REJECTS_SCHEMA)
         .coalesce(Math.max(1, Math.min(64, badFiles.size())))
