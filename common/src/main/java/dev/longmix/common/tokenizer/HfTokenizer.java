@@ -34,14 +34,19 @@ public final class HfTokenizer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long handle;
+  // SentencePiece-style tokenizers only: the same vocabulary without the leading-space prepend
+  // and without special tokens, for the second and later pieces of a long text (LongTextSplit).
+  private final long continuation;
   private final SpecialTokens special;
   private final int bosId;
   private final int eosId;
   private final int vocabSize;
   private boolean closed;
 
-  private HfTokenizer(long handle, SpecialTokens special, int bosId, int eosId, int vocabSize) {
+  private HfTokenizer(
+      long handle, long continuation, SpecialTokens special, int bosId, int eosId, int vocabSize) {
     this.handle = handle;
+    this.continuation = continuation;
     this.special = special;
     this.bosId = bosId;
     this.eosId = eosId;
@@ -85,19 +90,65 @@ public final class HfTokenizer implements AutoCloseable {
       }
     }
     long handle = TokenizersLibrary.LIB.createTokenizerFromString(obj.toString());
-    return new HfTokenizer(handle, special, bos, eos, vocab);
+    long continuation = 0;
+    if (LongTextSplit.applies(obj, special == SpecialTokens.POST_PROCESSOR)) {
+      continuation =
+          TokenizersLibrary.LIB.createTokenizerFromString(
+              LongTextSplit.continuationJson(obj).toString());
+    }
+    return new HfTokenizer(handle, continuation, special, bos, eos, vocab);
   }
 
   /** Token ids of one document, framed as the {@link SpecialTokens} policy says. */
   public int[] encode(String text) {
     boolean postProcess = special == SpecialTokens.POST_PROCESSOR;
-    long encoding = TokenizersLibrary.LIB.encode(handle, text, postProcess);
     long[] ids;
-    try {
-      ids = TokenizersLibrary.LIB.getTokenIds(encoding);
-    } finally {
-      TokenizersLibrary.LIB.deleteEncoding(encoding);
+    if (continuation != 0 && text.length() > LongTextSplit.MIN_CHARS) {
+      ids = encodeSplit(text, postProcess);
+    } else {
+      ids = ids(handle, text, postProcess);
     }
+    return frame(ids);
+  }
+
+  /** Whether long texts are tokenized in pieces (provably the same ids, see LongTextSplit). */
+  public boolean splitsLongTexts() {
+    return continuation != 0;
+  }
+
+  /**
+   * Tokenizes a long text in pieces cut before a space that follows a non-space character; the
+   * first piece through the full tokenizer, the others through the continuation one. BPE merges
+   * inside one pre-tokenized word are super-linear in its length, and these tokenizers make the
+   * whole document one word: pieces keep a book at the speed of ordinary documents.
+   */
+  private long[] encodeSplit(String text, boolean postProcess) {
+    int[] cuts = LongTextSplit.cuts(text);
+    long[][] parts = new long[cuts.length + 1][];
+    int total = 0;
+    int from = 0;
+    for (int i = 0; i <= cuts.length; i++) {
+      int to = i < cuts.length ? cuts[i] : text.length();
+      String piece = text.substring(from, to);
+      parts[i] = i == 0 ? ids(handle, piece, postProcess) : ids(continuation, piece, false);
+      total += parts[i].length;
+      from = to;
+    }
+    long[] all = new long[total];
+    int at = 0;
+    for (long[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    return all;
+  }
+
+  /** Ids of the whole text in one call, never split (for tests and comparisons). */
+  public int[] encodeWhole(String text) {
+    return frame(ids(handle, text, special == SpecialTokens.POST_PROCESSOR));
+  }
+
+  private int[] frame(long[] ids) {
     int head = bosId >= 0 ? 1 : 0;
     int tail = eosId >= 0 ? 1 : 0;
     int[] out = new int[ids.length + head + tail];
@@ -111,6 +162,15 @@ public final class HfTokenizer implements AutoCloseable {
       out[out.length - 1] = eosId;
     }
     return out;
+  }
+
+  private static long[] ids(long tokenizer, String text, boolean addSpecial) {
+    long encoding = TokenizersLibrary.LIB.encode(tokenizer, text, addSpecial);
+    try {
+      return TokenizersLibrary.LIB.getTokenIds(encoding);
+    } finally {
+      TokenizersLibrary.LIB.deleteEncoding(encoding);
+    }
   }
 
   /** One more than the largest id in the model's vocabulary and added tokens. */
@@ -172,6 +232,9 @@ public final class HfTokenizer implements AutoCloseable {
     if (!closed) {
       closed = true;
       TokenizersLibrary.LIB.deleteTokenizer(handle);
+      if (continuation != 0) {
+        TokenizersLibrary.LIB.deleteTokenizer(continuation);
+      }
     }
   }
 }
