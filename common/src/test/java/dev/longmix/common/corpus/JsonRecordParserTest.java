@@ -171,6 +171,18 @@ class JsonRecordParserTest {
   }
 
   @Test
+  void invalidUtf8InAnIrrelevantFieldStillRejectsTheLine() {
+    // The line as a whole is not UTF-8 JSON; a skipped field does not make it acceptable.
+    byte[] line =
+        concat(
+            "{\"x\": \"a",
+            new byte[] {(byte) 0xFF},
+            "b\", \"text\": \"ok\", \"meta\": {\"redpajama_set_name\": \"X\"}}");
+    ParsedLine.Rejected r = assertInstanceOf(ParsedLine.Rejected.class, parse(SLIM, line));
+    assertEquals(RejectReason.INVALID_UTF8, r.reason(), r.detail());
+  }
+
+  @Test
   void goodRecord() {
     ParsedLine.Document d =
         assertInstanceOf(
