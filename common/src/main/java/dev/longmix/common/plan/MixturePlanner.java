@@ -50,23 +50,51 @@ public final class MixturePlanner {
     for (String d : domains) {
       natural.put(d, histogram.tokenShare(d));
     }
-    Map<String, Double> targets = targetShares(histogram, config, natural);
-
     Strategy strategy = config.strategy();
-    Map<String, List<String>> poolDomains = new LinkedHashMap<>();
-    Map<String, Long> poolBudgets = new LinkedHashMap<>();
+    int k = config.maxCopies();
+    Map<String, Double> targets;
+    Double poolShortRate = null;
     if (strategy.budgetsPerDomain()) {
-      Map<String, Long> budgets = largestRemainder(config.budgetTokens(), targets);
-      for (String d : domains) {
-        poolDomains.put(d, List.of(d));
-        poolBudgets.put(d, budgets.get(d));
-      }
+      targets = targetShares(histogram, config, natural);
     } else {
-      poolDomains.put(Plan.SINGLE_POOL, domains);
-      poolBudgets.put(Plan.SINGLE_POOL, config.budgetTokens());
+      // The recipe draws these strategies from one pool, where each domain's share is a random
+      // outcome around its expectation; with book-sized items that noise is many points at small
+      // budgets. We draw them stratified instead: one pool per domain whose budget is the domain's
+      // expected share of the single pool, with the single pool's rates. Same expected mixture
+      // and long share, but the domain shares are met exactly.
+      long lt = 0;
+      long st = 0;
+      for (String d : domains) {
+        lt += histogram.longTokens(d);
+        st += histogram.tokens(d) - histogram.longTokens(d);
+      }
+      double p = lt + st == 0 ? 0 : (double) lt / (lt + st);
+      double r = shortRate(config, p);
+      poolShortRate = r;
+      double time = expectedTime(config.budgetTokens(), lt, 1.0, st, r, k);
+      Map<String, Double> expected = new TreeMap<>();
+      double sum = 0;
+      for (String d : domains) {
+        long dl = histogram.longTokens(d);
+        long ds = histogram.tokens(d) - dl;
+        double e = dl * Math.min(time, k) + ds * Math.min(r * time, k);
+        expected.put(d, e);
+        sum += e;
+      }
+      targets = new TreeMap<>();
+      for (String d : domains) {
+        targets.put(d, sum == 0 ? 0 : expected.get(d) / sum);
+      }
     }
 
-    int k = config.maxCopies();
+    Map<String, List<String>> poolDomains = new LinkedHashMap<>();
+    Map<String, Long> poolBudgets = new LinkedHashMap<>();
+    Map<String, Long> budgets = largestRemainder(config.budgetTokens(), targets);
+    for (String d : domains) {
+      poolDomains.put(d, List.of(d));
+      poolBudgets.put(d, budgets.get(d));
+    }
+
     List<PoolPlan> pools = new ArrayList<>();
     Map<String, PoolPlan> poolOfDomain = new TreeMap<>();
     for (Map.Entry<String, List<String>> e : poolDomains.entrySet()) {
@@ -82,7 +110,7 @@ public final class MixturePlanner {
       }
       double longShare =
           longTokens + shortTokens == 0 ? 0 : (double) longTokens / (longTokens + shortTokens);
-      double shortRate = shortRate(config, longShare);
+      double shortRate = poolShortRate != null ? poolShortRate : shortRate(config, longShare);
       long budget = poolBudgets.get(e.getKey());
       double time = expectedTime(budget, longTokens, 1.0, shortTokens, shortRate, k);
       ClassPlan longClass = classPlan(LengthClass.LONG, longDocs, longTokens, 1.0, time, k);

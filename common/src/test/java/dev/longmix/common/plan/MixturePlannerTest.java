@@ -33,9 +33,15 @@ class MixturePlannerTest {
       double w = SLIM.tokenShare(d);
       double p = SLIM.longShare(d);
       double expected = w * (p + r * (1 - p)) / denominator;
-      assertEquals(expected, plan.domain(d).orElseThrow().expectedShare(), 1e-9, d);
+      // Budgets are whole tokens, so shares match the formula to within a token of N.
+      assertEquals(expected, plan.domain(d).orElseThrow().expectedShare(), 1e-6, d);
+      assertEquals(expected, plan.domain(d).orElseThrow().targetShare(), 1e-9, d);
     }
-    assertEquals(List.of(Plan.SINGLE_POOL), plan.pools().stream().map(PoolPlan::pool).toList());
+    // Drawn stratified: one pool per domain, each with the single pool's short-document rate.
+    assertEquals(SLIM.domains(), plan.pools().stream().map(PoolPlan::pool).sorted().toList());
+    for (PoolPlan pool : plan.pools()) {
+      assertEquals(r, pool.shortClass().rate(), 1e-12, pool.pool());
+    }
     assertEquals(n, plan.budgetTokens());
     // Global upsampling raises the long share above the natural one, like Fig. 2's .346 -> .829.
     assertTrue(plan.expectedLongShare() > SLIM.longShare() + 0.3);

@@ -35,7 +35,7 @@ class CandidateGeneratorTest {
       assertEquals(i, c.piece());
       assertEquals(next, c.fromToken());
       assertEquals(LengthClass.LONG, c.lengthClass(), "a piece of a long document is long");
-      assertEquals(Plan.SINGLE_POOL, c.pool());
+      assertEquals("a", c.pool(), "cut strategies draw stratified: one pool per domain");
       next += c.tokens();
     }
     assertEquals(List.of(4096, 4096, 1808), cs.stream().map(Candidate::tokens).toList());
