@@ -14,7 +14,7 @@ import java.util.Optional;
  * is the report's "target" side.
  *
  * @param config the configuration it was made from
- * @param pools the budget pools (one per domain, or one named {@link #SINGLE_POOL})
+ * @param pools the budget pools, one per domain (single-pool strategies are drawn stratified)
  * @param domains every domain of the histogram, sorted by name
  */
 public record Plan(PlanConfig config, List<PoolPlan> pools, List<DomainPlan> domains)

@@ -56,11 +56,12 @@ class LongTextSplitTest {
   void defaultTokenizerSplitsAndMatchesWholeText() throws IOException {
     Path p = ROOT.resolve(".longmix/tokenizers/mistral/tokenizer.json");
     assumeTrue(Files.exists(p), "default tokenizer not fetched (mvn verify fetches it)");
-    for (SpecialTokens framing : SpecialTokens.values()) {
+    for (SpecialTokens framing :
+        new SpecialTokens[] {SpecialTokens.POST_PROCESSOR, SpecialTokens.BOS_EOS}) {
       try (HfTokenizer t = HfTokenizer.fromJson(tokenizerJson(p), framing, "<s>", "</s>")) {
         assertTrue(t.splitsLongTexts(), "Mistral's tokenizer has the SentencePiece shape");
-        for (long seed = 1; seed <= 3; seed++) {
-          String text = awkwardText(300_000, seed);
+        for (long seed = 1; seed <= 2; seed++) {
+          String text = awkwardText(200_000, seed);
           assertArrayEquals(t.encodeWhole(text), t.encode(text), framing + " seed " + seed);
         }
       }
