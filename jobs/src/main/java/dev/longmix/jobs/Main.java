@@ -28,6 +28,7 @@ public final class Main {
     m.put("histogram", new Command(HistogramConfig.spec(), HistogramCommand::run));
     m.put("plan", new Command(PlanCommand.spec(), PlanCommand::run));
     m.put("pack", new Command(PackConfig.spec(), PackCommand::run));
+    m.put("run", new Command(RunCommand.spec(), RunCommand::run));
     return m;
   }
 

@@ -2,6 +2,7 @@ package dev.longmix.jobs.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longmix.common.config.ConfigException;
+import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.common.pack.PackingConfig;
 import dev.longmix.common.pack.TailPolicy;
 import dev.longmix.common.plan.MixturePlanner;
@@ -28,6 +29,7 @@ import org.apache.hadoop.conf.Configuration;
  * @param histogram the histogram directory the plan was made from
  * @param output where the packed rows go
  * @param plan the mixture plan
+ * @param fig2 the histogram the plan was made from (Fig. 2 bins), for per-bin targets
  * @param packing row length and tail policy
  * @param dryRun print the plan and stop
  * @param inputFingerprint the tokenized dataset's fingerprint
@@ -41,6 +43,7 @@ public record PackConfig(
     String histogram,
     String output,
     Plan plan,
+    LengthHistogram fig2,
     PackingConfig packing,
     boolean dryRun,
     String inputFingerprint,
@@ -167,6 +170,7 @@ public record PackConfig(
         histogramDir,
         output,
         plan,
+        h.fig2(),
         packing,
         s.flag("dry-run"),
         inputFp,

@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.struct;
 
 import dev.longmix.common.histogram.LengthBins;
+import dev.longmix.common.histogram.LengthHistogram;
+import dev.longmix.common.plan.ClassPlan;
 import dev.longmix.common.plan.DomainPlan;
 import dev.longmix.common.plan.Plan;
 import dev.longmix.common.plan.PoolPlan;
@@ -205,7 +207,7 @@ public final class PackJob {
     }
     long dropped = cfg.packing().droppedTokens(total.tokens);
     long pad = cfg.packing().padTokens(total.tokens);
-    Report report = new Report(plan, total);
+    Report report = new Report(plan, cfg.fig2(), total);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("stage", "pack");
     m.put("complete", true);
@@ -265,11 +267,39 @@ public final class PackJob {
   /** Target versus achieved per domain, per Fig. 2 bin and for the long share. */
   static final class Report {
     private final Plan plan;
+    private final LengthHistogram fig2;
     private final Placement.Stats achieved;
 
-    Report(Plan plan, Placement.Stats achieved) {
+    Report(Plan plan, LengthHistogram fig2, Placement.Stats achieved) {
       this.plan = plan;
+      this.fig2 = fig2;
       this.achieved = achieved;
+    }
+
+    /**
+     * Planned share per Fig. 2 bin: each class's expected tokens spread over its bins in proportion
+     * to the tokens the bins hold, since selection is uniform within a class. A bin counts as long
+     * when its lower edge is at or above the long threshold (exact for the default 4,096, an edge).
+     */
+    double[] plannedBins() {
+      LengthBins bins = fig2.bins();
+      double[] out = new double[bins.count()];
+      double total = 0;
+      for (DomainPlan d : plan.domains()) {
+        for (int b = 0; b < bins.count(); b++) {
+          boolean isLong = bins.lowerExclusive(b) >= plan.config().longThreshold();
+          ClassPlan c = isLong ? d.longClass() : d.shortClass();
+          if (c.tokensAvailable() > 0) {
+            double e = c.expectedTokens() * fig2.tokens(d.domain(), b) / c.tokensAvailable();
+            out[b] += e;
+            total += e;
+          }
+        }
+      }
+      for (int b = 0; b < out.length; b++) {
+        out[b] = total == 0 ? 0 : out[b] / total;
+      }
+      return out;
     }
 
     Map<String, Object> toMap() {
@@ -286,11 +316,16 @@ public final class PackJob {
       }
       m.put("domains", domains);
       LengthBins bins = LengthBins.fig2();
+      double[] planned = plannedBins();
       Map<String, Object> bm = new LinkedHashMap<>();
       for (int b = 0; b < bins.count(); b++) {
-        bm.put(bins.label(b), achieved.binTokens[b] / (double) achieved.tokens);
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("planned_share", planned[b]);
+        one.put("achieved_share", achieved.binTokens[b] / (double) achieved.tokens);
+        one.put("achieved_tokens", achieved.binTokens[b]);
+        bm.put(bins.label(b), one);
       }
-      m.put("achieved_fig2_bin_shares", bm);
+      m.put("fig2_bins", bm);
       m.put("planned_long_share", plan.expectedLongShare());
       m.put("achieved_long_share", achieved.longTokens / (double) achieved.tokens);
       m.put("budget_tokens", plan.budgetTokens());
@@ -328,11 +363,19 @@ public final class PackJob {
               100 * (al - plan.expectedLongShare()),
               achieved.longTokens));
       LengthBins bins = LengthBins.fig2();
-      sb.append(f("%-24s", "Fig. 2 bin shares"));
+      double[] planned = plannedBins();
       for (int b = 0; b < bins.count(); b++) {
-        sb.append(f(" %s=%.3f", bins.label(b), achieved.binTokens[b] / (double) achieved.tokens));
+        double a = achieved.binTokens[b] / (double) achieved.tokens;
+        sb.append(
+            f(
+                "%-24s %8s %8.4f %8.4f %+8.3f %,16d%n",
+                "bin " + bins.label(b),
+                "",
+                planned[b],
+                a,
+                100 * (a - planned[b]),
+                achieved.binTokens[b]));
       }
-      sb.append('\n');
       sb.append(
           f("%-24s %,d of budget %,d%n", "selected tokens", achieved.tokens, plan.budgetTokens()));
       return sb.toString();
