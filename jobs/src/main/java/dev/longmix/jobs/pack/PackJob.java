@@ -328,9 +328,22 @@ public final class PackJob {
       m.put("fig2_bins", bm);
       m.put("planned_long_share", plan.expectedLongShare());
       m.put("achieved_long_share", achieved.longTokens / (double) achieved.tokens);
+      m.put("max_item_tokens", achieved.maxItemTokens);
+      m.put("granularity_points", granularityPoints());
       m.put("budget_tokens", plan.budgetTokens());
       m.put("selected_tokens", achieved.tokens);
       return m;
+    }
+
+    /**
+     * How far, in share points, one draw can sit from the plan's expectation because items come
+     * whole: 100·sqrt(Σ t_i²)/N over the selected items, the standard deviation of a share whose
+     * items were each included by a fair coin. A few book-length items make it large; then the
+     * achieved shares of strategies without per-domain budgets, and every long share, vary with the
+     * seed by about this much.
+     */
+    double granularityPoints() {
+      return achieved.tokens == 0 ? 0 : 100 * Math.sqrt(achieved.sumSquares) / achieved.tokens;
     }
 
     String table() {
@@ -377,7 +390,13 @@ public final class PackJob {
                 achieved.binTokens[b]));
       }
       sb.append(
-          f("%-24s %,d of budget %,d%n", "selected tokens", achieved.tokens, plan.budgetTokens()));
+          f(
+              "%-24s %,d of budget %,d; largest item %,d tokens; granularity ±%.2f points%n",
+              "selected tokens",
+              achieved.tokens,
+              plan.budgetTokens(),
+              achieved.maxItemTokens,
+              granularityPoints()));
       return sb.toString();
     }
 

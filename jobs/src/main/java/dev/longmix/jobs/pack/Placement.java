@@ -83,6 +83,8 @@ final class Placement {
     long repeatedItems;
     long repeatedTokens;
     int maxCopy;
+    long maxItemTokens;
+    double sumSquares;
     final TreeMap<String, Long> domainTokens = new TreeMap<>();
     long[] binTokens = new long[LengthBins.fig2().count()];
 
@@ -93,6 +95,8 @@ final class Placement {
       repeatedItems += o.repeatedItems;
       repeatedTokens += o.repeatedTokens;
       maxCopy = Math.max(maxCopy, o.maxCopy);
+      maxItemTokens = Math.max(maxItemTokens, o.maxItemTokens);
+      sumSquares += o.sumSquares;
       o.domainTokens.forEach((d, t) -> domainTokens.merge(d, t, Long::sum));
       for (int i = 0; i < binTokens.length; i++) {
         binTokens[i] += o.binTokens[i];
@@ -116,6 +120,8 @@ final class Placement {
         long t = r.getInt(6);
         s.items++;
         s.tokens += t;
+        s.maxItemTokens = Math.max(s.maxItemTokens, t);
+        s.sumSquares += (double) t * t;
         if (r.getBoolean(8)) {
           s.longTokens += t;
         }

@@ -87,25 +87,39 @@ class SharedCorpusPackTest {
     return r;
   }
 
+  /**
+   * Deviations beyond tolerance. Domain shares of strategies with per-domain budgets are exact by
+   * construction, so {@code domainPoints} applies as given. Shares that depend on which whole items
+   * the draw took (domain shares of one-pool strategies, every long share) are allowed the larger
+   * of the given tolerance and three times the run's granularity (the standard deviation a share
+   * can have when a few items are book-length; see PackJob.Report#granularityPoints).
+   */
   @SuppressWarnings("unchecked")
-  private static List<String> misses(PackJob.Result r, double domainPoints, double longPoints) {
+  private static List<String> misses(
+      PackJob.Result r, boolean exactDomains, double domainPoints, double longPoints) {
     List<String> out = new ArrayList<>();
     Map<String, Object> report = (Map<String, Object>) r.manifest().get("report");
+    double granularity = (Double) report.get("granularity_points");
+    double domainTol = exactDomains ? domainPoints : Math.max(domainPoints, 3 * granularity);
+    double longTol = Math.max(longPoints, 3 * granularity);
     Map<String, Map<String, Object>> domains =
         (Map<String, Map<String, Object>>) report.get("domains");
     domains.forEach(
         (d, m) -> {
           double diff = 100 * ((Double) m.get("achieved_share") - (Double) m.get("planned_share"));
-          if (Math.abs(diff) > domainPoints) {
-            out.add(String.format(Locale.ROOT, "%s %+.2f points", d, diff));
+          if (Math.abs(diff) > domainTol) {
+            out.add(
+                String.format(Locale.ROOT, "%s %+.2f points (tolerance %.2f)", d, diff, domainTol));
           }
         });
     double longDiff =
         100
             * ((Double) report.get("achieved_long_share")
                 - (Double) report.get("planned_long_share"));
-    if (Math.abs(longDiff) > longPoints) {
-      out.add(String.format(Locale.ROOT, "long share %+.2f points", longDiff));
+    if (Math.abs(longDiff) > longTol) {
+      out.add(
+          String.format(
+              Locale.ROOT, "long share %+.2f points (tolerance %.2f)", longDiff, longTol));
     }
     return out;
   }
@@ -113,7 +127,7 @@ class SharedCorpusPackTest {
   @Test
   void perSourceMeetsDomainSharesExactly() {
     PackJob.Result r = pack("per-source", "--strategy", "per-source", "--budget-fraction", "0.1");
-    List<String> m = misses(r, 0.5, 1.0);
+    List<String> m = misses(r, true, 0.5, 1.0);
     assertTrue(m.isEmpty(), "per-source misses: " + m);
   }
 
@@ -132,7 +146,7 @@ class SharedCorpusPackTest {
             "2",
             "--infeasible",
             "repeat");
-    List<String> m = misses(r, 0.5, 1.0);
+    List<String> m = misses(r, true, 0.5, 1.0);
     assertTrue(m.isEmpty(), "per-source at 1/2 misses: " + m);
     assertTrue((Long) ((Map<?, ?>) r.manifest().get("repetition")).get("repeated_items") > 0);
   }
@@ -153,7 +167,7 @@ class SharedCorpusPackTest {
       args.addAll(List.of("--budget-fraction", "0.1"));
       PackJob.Result r = pack(s[0], args.toArray(String[]::new));
       assertEquals(Math.round(0.1 * 27_978_419L), r.selectedTokens());
-      for (String miss : misses(r, 0.5, 1.0)) {
+      for (String miss : misses(r, s[0].equals("domain"), 0.5, 1.0)) {
         all.add(s[0] + ": " + miss);
       }
     }
