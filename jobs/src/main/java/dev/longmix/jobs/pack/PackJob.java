@@ -1,8 +1,12 @@
 package dev.longmix.jobs.pack;
 
+import static org.apache.spark.sql.functions.bit_xor;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.longmix.common.histogram.LengthBins;
 import dev.longmix.common.histogram.LengthHistogram;
@@ -201,7 +205,18 @@ public final class PackJob {
     sorted.unpersist(false);
     meta.unpersist(false);
 
-    long written = spark.read().parquet(cfg.output()).count();
+    // Read back what was written: its row count, and a digest of its content (XOR of per-row
+    // hashes, so it does not depend on file order) that equal runs on other layouts reproduce.
+    Row check =
+        spark
+            .read()
+            .parquet(cfg.output())
+            .agg(
+                count(lit(1)),
+                bit_xor(xxhash64(col("row"), col("input_ids"), col("spans"), col("pad_tokens"))))
+            .first();
+    long written = check.getLong(0);
+    String digest = rows == 0 ? "0" : Long.toHexString(check.getLong(1));
     if (written != rows) {
       throw new IllegalStateException("wrote " + written + " rows, expected " + rows);
     }
@@ -233,6 +248,7 @@ public final class PackJob {
     counts.put("seq_len", cfg.packing().seqLen());
     counts.put("tail", cfg.packing().tail().name().toLowerCase(Locale.ROOT));
     counts.put("rows", rows);
+    counts.put("content_digest", digest);
     counts.put("selected_tokens", total.tokens);
     counts.put("output_tokens", rows * cfg.packing().seqLen());
     counts.put("dropped_tail_tokens", dropped);
@@ -248,7 +264,7 @@ public final class PackJob {
     out.printf(
         Locale.ROOT,
         "[pack] %,d rows of %,d tokens (%,.1f batches of 4M); %,d items, %,d repeated (max copy"
-            + " %d); tail: %,d tokens dropped, %,d pad tokens; %.1fs%n",
+            + " %d); tail: %,d tokens dropped, %,d pad tokens; digest %s; %.1fs%n",
         rows,
         cfg.packing().seqLen(),
         rows * cfg.packing().seqLen() / (double) Plan.BATCH_TOKENS_DEFAULT,
@@ -257,6 +273,7 @@ public final class PackJob {
         total.maxCopy,
         dropped,
         pad,
+        digest,
         (System.nanoTime() - t0) / 1e9);
     Map<String, Double> shares = new TreeMap<>();
     total.domainTokens.forEach((d, t) -> shares.put(d, t / (double) total.tokens));
