@@ -50,8 +50,8 @@ public record HistogramConfig(
         "Stage 2a: token-weighted length histograms per domain (Fig. 2 bins and log-spaced bins).",
         """
         Reads only the domain and n_tokens columns. Writes OUTPUT/histogram.json (snapshots,
-        per-domain totals, token shares and long shares), Parquet rows (bins, domain, bin,
-        bin_label, documents, tokens) and OUTPUT/_manifest.json.
+        per-domain totals, token shares and long shares), Parquet rows (domain, bins, bin,
+        bin_label, documents, tokens) in OUTPUT/rows, and OUTPUT/_manifest.json.
         """,
         OPTIONS);
   }
@@ -84,6 +84,7 @@ public record HistogramConfig(
     Fingerprint fp = new Fingerprint("histogram");
     fp.add("input", inputFingerprint);
     fp.add(LONG_THRESHOLD, Long.toString(longThreshold));
+    fp.add("layout", HistogramJob.ROWS_DIR); // rows moved below OUTPUT/rows: older outputs redo
     return new HistogramConfig(
         input, output, longThreshold, inputFingerprint, fp.value(), new TreeMap<>(resolved));
   }

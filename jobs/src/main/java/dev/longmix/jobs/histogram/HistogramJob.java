@@ -43,6 +43,12 @@ public final class HistogramJob {
           .add("documents", DataTypes.LongType, false)
           .add("tokens", DataTypes.LongType, false);
 
+  /**
+   * Sub-directory of the Parquet rows: Spark would try to read histogram.json as Parquet if the
+   * rows sat beside it (only names starting with _ or . are skipped).
+   */
+  public static final String ROWS_DIR = "rows";
+
   private HistogramJob() {}
 
   /** What a run produced. */
@@ -115,7 +121,7 @@ public final class HistogramJob {
         .write()
         .mode(SaveMode.Append)
         .option("compression", "zstd")
-        .parquet(cfg.output());
+        .parquet(cfg.output() + "/" + ROWS_DIR);
     Manifests.writeFile(
         hconf.get(),
         new Path(cfg.output(), HistogramFiles.FILE),
@@ -135,6 +141,7 @@ public final class HistogramJob {
     m.put("long_share", h.fig2.longShare());
     m.put("domains", h.fig2.domains());
     m.put("histogram", HistogramFiles.FILE);
+    m.put("rows", ROWS_DIR);
     m.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
     m.put("versions", Versions.all());
     Manifests.write(hconf.get(), cfg.output(), m);
