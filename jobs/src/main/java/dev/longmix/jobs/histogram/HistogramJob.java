@@ -1,0 +1,191 @@
+package dev.longmix.jobs.histogram;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.longmix.common.histogram.LengthBins;
+import dev.longmix.common.histogram.LengthHistogram;
+import dev.longmix.jobs.spark.HadoopConf;
+import dev.longmix.jobs.spark.Manifests;
+import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.spark.Versions;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Stage 2a: tokenized dataset → per-domain length histograms. */
+public final class HistogramJob {
+  /** Log-spaced bins: 4 per doubling up to 2^24 tokens, then overflow. */
+  public static final int LOG_PER_OCTAVE = 4;
+
+  public static final int LOG_MAX_LOG2 = 24;
+
+  /** Schema of the Parquet rows beside histogram.json. */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("domain", DataTypes.StringType, false)
+          .add("bins", DataTypes.StringType, false)
+          .add("bin", DataTypes.IntegerType, false)
+          .add("bin_label", DataTypes.StringType, false)
+          .add("documents", DataTypes.LongType, false)
+          .add("tokens", DataTypes.LongType, false);
+
+  /**
+   * Sub-directory of the Parquet rows: Spark would try to read histogram.json as Parquet if the
+   * rows sat beside it (only names starting with _ or . are skipped).
+   */
+  public static final String ROWS_DIR = "rows";
+
+  private HistogramJob() {}
+
+  /** What a run produced. */
+  public record Result(LengthHistogram fig2, LengthHistogram log, Map<String, Object> manifest) {}
+
+  /** Both histograms of one partition or of the whole input; merging is order-independent. */
+  static final class Pair implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final LengthHistogram fig2;
+    final LengthHistogram log;
+
+    Pair(long longThreshold) {
+      fig2 = new LengthHistogram(LengthBins.fig2(), longThreshold);
+      log = new LengthHistogram(LengthBins.logSpaced(LOG_PER_OCTAVE, LOG_MAX_LOG2), longThreshold);
+    }
+
+    Pair merge(Pair o) {
+      fig2.merge(o.fig2);
+      log.merge(o.log);
+      return this;
+    }
+  }
+
+  /** Counts one partition's (domain, n_tokens) rows. */
+  static final class CountPartition implements FlatMapFunction<Iterator<Row>, Pair> {
+    private static final long serialVersionUID = 1L;
+    private final long longThreshold;
+
+    CountPartition(long longThreshold) {
+      this.longThreshold = longThreshold;
+    }
+
+    @Override
+    public Iterator<Pair> call(Iterator<Row> rows) {
+      Pair p = new Pair(longThreshold);
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        String domain = r.getString(0);
+        long n = r.getInt(1);
+        p.fig2.add(domain, n);
+        p.log.add(domain, n);
+      }
+      return List.of(p).iterator();
+    }
+  }
+
+  /** Reads {@code domain, n_tokens} of the input and returns both histograms, merged. */
+  public static Pair count(SparkSession spark, String input, long longThreshold) {
+    return spark
+        .read()
+        .parquet(input)
+        .select(col("domain"), col("n_tokens"))
+        .javaRDD()
+        .mapPartitions(new CountPartition(longThreshold))
+        .treeReduce(Pair::merge);
+  }
+
+  public static Result run(SparkSession spark, HistogramConfig cfg, PrintStream out) {
+    long t0 = System.nanoTime();
+    HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    OutputGuard.begin(hconf.get(), cfg.output(), cfg.fingerprint());
+    Pair h = count(spark, cfg.input(), cfg.longThreshold());
+
+    List<Row> rows = new ArrayList<>();
+    addRows(rows, "fig2", h.fig2);
+    addRows(rows, "log", h.log);
+    spark
+        .createDataFrame(rows, SCHEMA)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Append)
+        .option("compression", "zstd")
+        .parquet(cfg.output() + "/" + ROWS_DIR);
+    Manifests.writeFile(
+        hconf.get(),
+        new Path(cfg.output(), HistogramFiles.FILE),
+        HistogramFiles.document(h.fig2, h.log, cfg.inputFingerprint()));
+
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("stage", "histogram");
+    m.put("complete", true);
+    m.put("fingerprint", cfg.fingerprint());
+    m.put("input_fingerprint", cfg.inputFingerprint());
+    m.put("created", Instant.now().toString());
+    m.put("config", cfg.resolved());
+    m.put("input", cfg.input());
+    m.put("long_threshold", cfg.longThreshold());
+    m.put("documents", h.fig2.documents());
+    m.put("tokens", h.fig2.tokens());
+    m.put("long_share", h.fig2.longShare());
+    m.put("domains", h.fig2.domains());
+    m.put("histogram", HistogramFiles.FILE);
+    m.put("rows", ROWS_DIR);
+    m.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+    m.put("versions", Versions.all());
+    Manifests.write(hconf.get(), cfg.output(), m);
+    out.print(table(h.fig2));
+    return new Result(h.fig2, h.log, m);
+  }
+
+  private static void addRows(List<Row> rows, String name, LengthHistogram h) {
+    for (String d : h.domains()) {
+      for (int b = 0; b < h.bins().count(); b++) {
+        rows.add(
+            RowFactory.create(d, name, b, h.bins().label(b), h.documents(d, b), h.tokens(d, b)));
+      }
+    }
+  }
+
+  /** Per-domain table: documents, tokens, share, long share, and token shares per Fig. 2 bin. */
+  public static String table(LengthHistogram h) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(f("%-24s %10s %14s %7s %7s", "domain", "documents", "tokens", "share", "long"));
+    for (String label : h.bins().labels()) {
+      sb.append(f(" %8s", label));
+    }
+    sb.append('\n');
+    for (String d : h.domains()) {
+      sb.append(
+          f(
+              "%-24s %,10d %,14d %7.4f %7.4f",
+              d, h.documents(d), h.tokens(d), h.tokenShare(d), h.longShare(d)));
+      for (int b = 0; b < h.bins().count(); b++) {
+        sb.append(f(" %8.4f", h.tokens(d) == 0 ? 0.0 : (double) h.tokens(d, b) / h.tokens(d)));
+      }
+      sb.append('\n');
+    }
+    sb.append(
+        f("%-24s %,10d %,14d %7.4f %7.4f", "total", h.documents(), h.tokens(), 1.0, h.longShare()));
+    for (int b = 0; b < h.bins().count(); b++) {
+      sb.append(f(" %8.4f", h.binTokenShare(b)));
+    }
+    sb.append('\n');
+    return sb.toString();
+  }
+
+  private static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+}

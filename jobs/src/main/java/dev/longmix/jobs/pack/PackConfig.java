@@ -1,0 +1,182 @@
+package dev.longmix.jobs.pack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longmix.common.config.ConfigException;
+import dev.longmix.common.histogram.LengthHistogram;
+import dev.longmix.common.pack.PackingConfig;
+import dev.longmix.common.pack.TailPolicy;
+import dev.longmix.common.plan.MixturePlanner;
+import dev.longmix.common.plan.Plan;
+import dev.longmix.common.plan.PlanConfig;
+import dev.longmix.jobs.cli.CommandSpec;
+import dev.longmix.jobs.cli.Option;
+import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.histogram.HistogramFiles;
+import dev.longmix.jobs.spark.Fingerprint;
+import dev.longmix.jobs.spark.Manifests;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The validated settings of the pack stage, with its plan: everything is resolved and checked
+ * before Spark starts.
+ *
+ * @param input the tokenized dataset
+ * @param histogram the histogram directory the plan was made from
+ * @param output where the packed rows go
+ * @param plan the mixture plan
+ * @param fig2 the histogram the plan was made from (Fig. 2 bins), for per-bin targets
+ * @param packing row length and tail policy
+ * @param dryRun print the plan and stop
+ * @param inputFingerprint the tokenized dataset's fingerprint
+ * @param tokenizerSha256 the tokenizer's hash, from the tokenized dataset's manifest
+ * @param fingerprint f(input, histogram, plan config, packing)
+ * @param progressSeconds how often progress is printed
+ * @param resolved the effective settings, for the manifest
+ */
+public record PackConfig(
+    String input,
+    String histogram,
+    String output,
+    Plan plan,
+    LengthHistogram fig2,
+    PackingConfig packing,
+    boolean dryRun,
+    String inputFingerprint,
+    String tokenizerSha256,
+    String fingerprint,
+    long progressSeconds,
+    Map<String, String> resolved) {
+
+  public static final List<Option> OPTIONS;
+
+  static {
+    List<Option> o = new ArrayList<>();
+    o.add(Option.required("input", "DIR", "the tokenized dataset (output of longmix tokenize)"));
+    o.add(Option.required("histogram", "DIR", "the histogram of that dataset"));
+    o.add(Option.required("output", "DIR", "where the packed rows go"));
+    o.addAll(packingOptions());
+    o.addAll(PlanOptions.OPTIONS);
+    OPTIONS = List.copyOf(o);
+  }
+
+  /** Row length, tail and pad id options, shared with the run command. */
+  public static List<Option> packingOptions() {
+    return List.of(
+        Option.optional(
+            PackingConfig.SEQ_LEN,
+            "TOKENS",
+            Integer.toString(PackingConfig.SEQ_LEN_DEFAULT),
+            "tokens per packed row"),
+        Option.optional(
+            PackingConfig.TAIL,
+            "drop|pad",
+            PackingConfig.TAIL_DEFAULT.name().toLowerCase(Locale.ROOT),
+            "what happens to a partial last row"),
+        Option.optional(
+            PackingConfig.PAD_ID,
+            "ID",
+            Integer.toString(PackingConfig.PAD_ID_DEFAULT),
+            "token id used to pad a partial last row under --tail pad"),
+        Option.flag("dry-run", "print the plan and stop"));
+  }
+
+  public static CommandSpec spec() {
+    return new CommandSpec(
+        "pack",
+        "Stage 3: select documents per the strategy's plan and pack them into fixed-length rows.",
+        """
+        Plans from the histogram (printed first; --dry-run stops there), selects items with
+        keyed randomness so each pool's budget is met exactly, orders them by a keyed random
+        key, and cuts the concatenation every --seq-len tokens. Rows carry their document spans.
+        The same input, settings and seed give the same rows on any cluster layout.
+        """,
+        OPTIONS);
+  }
+
+  /** The packing settings of {@code s}. */
+  public static PackingConfig packing(Settings s) {
+    String tail = s.choice(PackingConfig.TAIL, List.of("drop", "pad"));
+    return new PackingConfig(
+        s.positiveInt(PackingConfig.SEQ_LEN),
+        TailPolicy.valueOf(tail.toUpperCase(Locale.ROOT)),
+        (int) s.nonNegativeLong(PackingConfig.PAD_ID));
+  }
+
+  /** Checks the strategy options that need no histogram (for the run command, before Spark). */
+  public static void precheck(Settings s) {
+    PlanOptions.budgetIsFraction(s);
+    PlanOptions.parse(s, 1, PlanConfig.LONG_THRESHOLD_DEFAULT);
+    packing(s);
+  }
+
+  /**
+   * Validates the settings, reads the input's manifest and the histogram, and plans.
+   *
+   * @throws dev.longmix.common.plan.InfeasiblePlanException when the plan cannot be met
+   */
+  public static PackConfig from(Settings s, Configuration hadoop) {
+    PackingConfig packing = packing(s);
+    PlanOptions.budgetIsFraction(s);
+    String input = s.string("input");
+    JsonNode upstream =
+        Manifests.read(hadoop, input)
+            .filter(m -> m.path("complete").asBoolean(false))
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "input",
+                        input,
+                        "has no complete _manifest.json; point it at the output of longmix"
+                            + " tokenize"));
+    return of(s, hadoop, input, s.string("histogram"), s.string("output"), upstream, packing);
+  }
+
+  /** {@link #from} for an input and histogram written earlier in the same run. */
+  public static PackConfig of(
+      Settings s,
+      Configuration hadoop,
+      String input,
+      String histogramDir,
+      String output,
+      JsonNode upstream,
+      PackingConfig packing) {
+    HistogramFiles.Loaded h = HistogramFiles.read(hadoop, "histogram", histogramDir);
+    String inputFp = upstream.path("fingerprint").asText("");
+    if (!h.inputFingerprint().equals(inputFp)) {
+      throw new ConfigException(
+          "histogram",
+          histogramDir,
+          "was made from a different tokenized dataset (fingerprint "
+              + h.inputFingerprint()
+              + ", input has "
+              + inputFp
+              + "); rerun longmix histogram on --input");
+    }
+    long budget = PlanOptions.budget(s, h.fig2().tokens());
+    PlanConfig pc = PlanOptions.parse(s, budget, h.fig2().longThreshold());
+    Plan plan = MixturePlanner.plan(h.fig2(), pc);
+    Fingerprint fp = new Fingerprint("pack");
+    fp.add("input", inputFp);
+    fp.add("histogram", h.fingerprint());
+    fp.add("plan", pc.toString());
+    fp.add("packing", packing.toString());
+    return new PackConfig(
+        input,
+        histogramDir,
+        output,
+        plan,
+        h.fig2(),
+        packing,
+        s.flag("dry-run"),
+        inputFp,
+        upstream.path("tokenizer").path("sha256").asText(""),
+        fp.value(),
+        s.nonNegativeLong("progress-interval"),
+        new TreeMap<>(s.resolved()));
+  }
+}

@@ -1,0 +1,307 @@
+package dev.longmix.jobs.pack;
+
+import dev.longmix.common.histogram.LengthBins;
+import dev.longmix.common.pack.PackItem;
+import dev.longmix.common.pack.PackedRow;
+import dev.longmix.common.pack.PackingConfig;
+import dev.longmix.common.pack.RowAssembler;
+import dev.longmix.common.pack.RowFragment;
+import dev.longmix.common.pack.Span;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/** Global offsets, fragments and row assembly: the partition functions of packing. */
+final class Placement {
+  private Placement() {}
+
+  /** Items with their global start offset in packing order. */
+  static final StructType PLACED_SCHEMA =
+      new StructType()
+          .add("doc_id", DataTypes.LongType, false)
+          .add("global_start", DataTypes.LongType, false)
+          .add("domain", DataTypes.StringType, false)
+          .add("piece", DataTypes.IntegerType, false)
+          .add("copy", DataTypes.IntegerType, false)
+          .add("from_token", DataTypes.IntegerType, false)
+          .add("tokens", DataTypes.IntegerType, false);
+
+  /** One item's part of one row. */
+  static final StructType FRAGMENT_SCHEMA =
+      new StructType()
+          .add("row", DataTypes.LongType, false)
+          .add("offset", DataTypes.IntegerType, false)
+          .add("doc_id", DataTypes.LongType, false)
+          .add("domain", DataTypes.StringType, false)
+          .add("piece", DataTypes.IntegerType, false)
+          .add("copy", DataTypes.IntegerType, false)
+          .add("from_token", DataTypes.IntegerType, false)
+          .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
+
+  static final StructType SPAN_SCHEMA =
+      new StructType()
+          .add("start", DataTypes.IntegerType, false)
+          .add("length", DataTypes.IntegerType, false)
+          .add("domain", DataTypes.StringType, false)
+          .add("doc_id", DataTypes.LongType, false)
+          .add("piece", DataTypes.IntegerType, false)
+          .add("copy", DataTypes.IntegerType, false)
+          .add("from_token", DataTypes.IntegerType, false)
+          .add("continuation", DataTypes.BooleanType, false);
+
+  /** The packed dataset. */
+  static final StructType PACKED_SCHEMA =
+      new StructType()
+          .add("row", DataTypes.LongType, false)
+          .add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+          .add("spans", DataTypes.createArrayType(SPAN_SCHEMA, false), false)
+          .add("n_tokens", DataTypes.IntegerType, false)
+          .add("pad_tokens", DataTypes.IntegerType, false);
+
+  /** What one partition of sorted items holds: its token sum and the report's counters. */
+  static final class Stats implements Serializable {
+    private static final long serialVersionUID = 1L;
+    int partition;
+    long items;
+    long tokens;
+    long longTokens;
+    long repeatedItems;
+    long repeatedTokens;
+    int maxCopy;
+    long maxItemTokens;
+    double sumSquares;
+    final TreeMap<String, Long> domainTokens = new TreeMap<>();
+    long[] binTokens = new long[LengthBins.fig2().count()];
+
+    Stats add(Stats o) {
+      items += o.items;
+      tokens += o.tokens;
+      longTokens += o.longTokens;
+      repeatedItems += o.repeatedItems;
+      repeatedTokens += o.repeatedTokens;
+      maxCopy = Math.max(maxCopy, o.maxCopy);
+      maxItemTokens = Math.max(maxItemTokens, o.maxItemTokens);
+      sumSquares += o.sumSquares;
+      o.domainTokens.forEach((d, t) -> domainTokens.merge(d, t, Long::sum));
+      for (int i = 0; i < binTokens.length; i++) {
+        binTokens[i] += o.binTokens[i];
+      }
+      return this;
+    }
+  }
+
+  /** Sums one partition of sorted items (fields as in {@link Selection#ITEM_SCHEMA}). */
+  static final class PartitionStats implements Function2<Integer, Iterator<Row>, Iterator<Stats>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Iterator<Stats> call(Integer index, Iterator<Row> rows) {
+      LengthBins bins = LengthBins.fig2();
+      Stats s = new Stats();
+      s.partition = index;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        int copy = r.getInt(3);
+        long t = r.getInt(6);
+        s.items++;
+        s.tokens += t;
+        s.maxItemTokens = Math.max(s.maxItemTokens, t);
+        s.sumSquares += (double) t * t;
+        if (r.getBoolean(8)) {
+          s.longTokens += t;
+        }
+        if (copy > 0) {
+          s.repeatedItems++;
+          s.repeatedTokens += t;
+        }
+        s.maxCopy = Math.max(s.maxCopy, copy);
+        s.domainTokens.merge(r.getString(4), t, Long::sum);
+        s.binTokens[bins.binOf(r.getInt(7))] += t;
+      }
+      return List.of(s).iterator();
+    }
+  }
+
+  /** Gives each sorted item its global start, from the token sums of the partitions before. */
+  static final class Place implements Function2<Integer, Iterator<Row>, Iterator<Row>> {
+    private static final long serialVersionUID = 1L;
+    private final long[] partitionStarts;
+
+    Place(long[] partitionStarts) {
+      this.partitionStarts = partitionStarts;
+    }
+
+    @Override
+    public Iterator<Row> call(Integer index, Iterator<Row> rows) {
+      long[] at = {partitionStarts[index]};
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row r = rows.next();
+          long start = at[0];
+          at[0] += r.getInt(6);
+          return RowFactory.create(
+              r.getLong(1),
+              start,
+              r.getString(4),
+              r.getInt(2),
+              r.getInt(3),
+              r.getInt(5),
+              r.getInt(6));
+        }
+      };
+    }
+  }
+
+  /**
+   * Splits every item of a joined document into row fragments. Input rows: doc_id, input_ids, items
+   * (array of struct global_start, domain, piece, copy, from_token, tokens).
+   */
+  static final class Fragments implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private final int seqLen;
+    private final long rows;
+
+    Fragments(int seqLen, long rows) {
+      this.seqLen = seqLen;
+      this.rows = rows;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> in) {
+      List<InternalRow> out = new ArrayList<>();
+      while (in.hasNext()) {
+        InternalRow r = in.next();
+        long docId = r.getLong(0);
+        int[] ids = r.getArray(1).toIntArray();
+        ArrayData items = r.getArray(2);
+        for (int i = 0; i < items.numElements(); i++) {
+          InternalRow it = items.getStruct(i, 6);
+          String domain = it.getUTF8String(1).toString();
+          PackItem item =
+              new PackItem(
+                  docId, domain, it.getInt(2), it.getInt(3), ids, it.getInt(4), it.getInt(5));
+          for (RowFragment f : RowFragment.split(item, it.getLong(0), seqLen)) {
+            if (f.row() >= rows) {
+              continue; // the dropped partial last row
+            }
+            out.add(
+                new GenericInternalRow(
+                    new Object[] {
+                      f.row(),
+                      f.offsetInRow(),
+                      f.docId(),
+                      UTF8String.fromString(f.domain()),
+                      f.piece(),
+                      f.copy(),
+                      f.fromToken(),
+                      UnsafeArrayData.fromPrimitiveArray(f.tokens())
+                    }));
+          }
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  /** Assembles consecutive fragments (sorted by row, offset) into packed rows. */
+  static final class Assemble implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private final PackingConfig config;
+
+    Assemble(PackingConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> in) {
+      return new Iterator<>() {
+        RowFragment pending = in.hasNext() ? read(in.next()) : null;
+
+        @Override
+        public boolean hasNext() {
+          return pending != null;
+        }
+
+        @Override
+        public InternalRow next() {
+          if (pending == null) {
+            throw new NoSuchElementException();
+          }
+          long row = pending.row();
+          List<RowFragment> frags = new ArrayList<>();
+          frags.add(pending);
+          pending = null;
+          while (in.hasNext()) {
+            RowFragment f = read(in.next());
+            if (f.row() != row) {
+              pending = f;
+              break;
+            }
+            frags.add(f);
+          }
+          return toInternal(RowAssembler.assemble(row, frags, config));
+        }
+      };
+    }
+
+    private static RowFragment read(InternalRow r) {
+      return new RowFragment(
+          r.getLong(0),
+          r.getInt(1),
+          r.getLong(2),
+          r.getUTF8String(3).toString(),
+          r.getInt(4),
+          r.getInt(5),
+          r.getInt(6),
+          r.getArray(7).toIntArray());
+    }
+
+    private static InternalRow toInternal(PackedRow p) {
+      Object[] spans = new Object[p.spans().size()];
+      for (int i = 0; i < spans.length; i++) {
+        Span s = p.spans().get(i);
+        spans[i] =
+            new GenericInternalRow(
+                new Object[] {
+                  s.start(),
+                  s.length(),
+                  UTF8String.fromString(s.domain()),
+                  s.docId(),
+                  s.piece(),
+                  s.copy(),
+                  s.fromToken(),
+                  s.continuation()
+                });
+      }
+      return new GenericInternalRow(
+          new Object[] {
+            p.index(),
+            UnsafeArrayData.fromPrimitiveArray(p.tokens()),
+            new GenericArrayData(spans),
+            p.tokens().length - p.padTokens(),
+            p.padTokens()
+          });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.longmix.jobs.pack;
+
+import dev.longmix.common.plan.LengthClass;
+import dev.longmix.common.select.BucketScheme;
+import dev.longmix.common.select.Candidate;
+import dev.longmix.common.select.CandidateGenerator;
+import dev.longmix.common.select.PoolCutoff;
+import dev.longmix.common.select.TimedItem;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/** The partition functions of selection; each reads (doc_id, domain, n_tokens) rows only. */
+final class Selection {
+  private Selection() {}
+
+  /** One selected item: a candidate and the tokens of it the pool keeps. */
+  static final StructType ITEM_SCHEMA =
+      new StructType()
+          .add("order_key", DataTypes.LongType, false)
+          .add("doc_id", DataTypes.LongType, false)
+          .add("piece", DataTypes.IntegerType, false)
+          .add("copy", DataTypes.IntegerType, false)
+          .add("domain", DataTypes.StringType, false)
+          .add("from_token", DataTypes.IntegerType, false)
+          .add("tokens", DataTypes.IntegerType, false)
+          .add("doc_tokens", DataTypes.IntegerType, false)
+          .add("long", DataTypes.BooleanType, false);
+
+  /** Pass 1: tokens per (pool, bucket) of one partition. */
+  static final class BucketSums implements FlatMapFunction<Iterator<Row>, HashMap<String, long[]>> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<CandidateGenerator> gen;
+    private final Broadcast<HashMap<String, BucketScheme>> schemes;
+
+    BucketSums(
+        Broadcast<CandidateGenerator> gen, Broadcast<HashMap<String, BucketScheme>> schemes) {
+      this.gen = gen;
+      this.schemes = schemes;
+    }
+
+    @Override
+    public Iterator<HashMap<String, long[]>> call(Iterator<Row> rows) {
+      HashMap<String, long[]> sums = new HashMap<>();
+      for (Map.Entry<String, BucketScheme> e : schemes.value().entrySet()) {
+        sums.put(e.getKey(), new long[e.getValue().slots()]);
+      }
+      CandidateGenerator g = gen.value();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        for (Candidate c : g.candidates(r.getLong(0), r.getString(1), r.getInt(2))) {
+          BucketScheme s = schemes.value().get(c.pool());
+          sums.get(c.pool())[s.bucket(c.time())] += c.tokens();
+        }
+      }
+      return List.of(sums).iterator();
+    }
+  }
+
+  static HashMap<String, long[]> merge(HashMap<String, long[]> a, HashMap<String, long[]> b) {
+    for (Map.Entry<String, long[]> e : b.entrySet()) {
+      long[] mine = a.get(e.getKey());
+      for (int i = 0; i < mine.length; i++) {
+        mine[i] += e.getValue()[i];
+      }
+    }
+    return a;
+  }
+
+  /** Pass 2: the items of each pool's crossing bucket. */
+  static final class CrossingItems
+      implements FlatMapFunction<Iterator<Row>, Tuple2<String, TimedItem>> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<CandidateGenerator> gen;
+    private final Broadcast<HashMap<String, BucketScheme>> schemes;
+    private final HashMap<String, Integer> crossing;
+
+    CrossingItems(
+        Broadcast<CandidateGenerator> gen,
+        Broadcast<HashMap<String, BucketScheme>> schemes,
+        HashMap<String, Integer> crossing) {
+      this.gen = gen;
+      this.schemes = schemes;
+      this.crossing = crossing;
+    }
+
+    @Override
+    public Iterator<Tuple2<String, TimedItem>> call(Iterator<Row> rows) {
+      List<Tuple2<String, TimedItem>> out = new ArrayList<>();
+      CandidateGenerator g = gen.value();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        for (Candidate c : g.candidates(r.getLong(0), r.getString(1), r.getInt(2))) {
+          Integer b = crossing.get(c.pool());
+          if (b != null && schemes.value().get(c.pool()).bucket(c.time()) == b) {
+            out.add(new Tuple2<>(c.pool(), c.timedItem()));
+          }
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  /** Pass 3: every candidate the cutoffs keep, with the tokens kept. */
+  static final class SelectedItems implements FlatMapFunction<Iterator<Row>, Row> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<CandidateGenerator> gen;
+    private final HashMap<String, PoolCutoff> cutoffs;
+
+    SelectedItems(Broadcast<CandidateGenerator> gen, HashMap<String, PoolCutoff> cutoffs) {
+      this.gen = gen;
+      this.cutoffs = cutoffs;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      List<Row> out = new ArrayList<>();
+      CandidateGenerator g = gen.value();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        int n = r.getInt(2);
+        for (Candidate c : g.candidates(r.getLong(0), r.getString(1), n)) {
+          long keep = cutoffs.get(c.pool()).takeTokens(c);
+          if (keep > 0) {
+            out.add(
+                RowFactory.create(
+                    c.orderKey(),
+                    c.docId(),
+                    c.piece(),
+                    c.copy(),
+                    c.domain(),
+                    c.fromToken(),
+                    (int) keep,
+                    n,
+                    c.lengthClass() == LengthClass.LONG));
+          }
+        }
+      }
+      return out.iterator();
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.longmix.jobs.pack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.longmix.jobs.LocalSpark;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PackJobTest {
+  static final int SEQ_LEN = 2048;
+
+  @TempDir static Path dir;
+  static PackFixtures fx;
+  static long budget;
+
+  @BeforeAll
+  static void fixture() {
+    fx = PackFixtures.write(LocalSpark.get(), dir, 3);
+    budget = fx.tokens() / 4;
+  }
+
+  static Stream<Arguments> strategies() {
+    return Stream.of(
+        Arguments.of("cut-4k", new String[] {}),
+        Arguments.of("cut-128k", new String[] {}),
+        Arguments.of("per-source", new String[] {}),
+        Arguments.of("global", new String[] {}),
+        Arguments.of(
+            "domain",
+            new String[] {
+              "--upsample-domains", "B", "--infeasible", "repeat", "--max-copies", "3"
+            }));
+  }
+
+  @ParameterizedTest
+  @MethodSource("strategies")
+  void everyRowIsFullTiledBySpansAndCopiesItsSourceTokens(String strategy, String[] extra) {
+    SparkSession spark = LocalSpark.get();
+    String out = dir.resolve("pack-" + strategy).toString();
+    String[] args =
+        Stream.concat(
+                Stream.of(
+                    "--strategy",
+                    strategy,
+                    "--budget-tokens",
+                    Long.toString(budget),
+                    "--seq-len",
+                    Integer.toString(SEQ_LEN),
+                    "--seed",
+                    "11"),
+                Stream.of(extra))
+            .toArray(String[]::new);
+    PackJob.Result r = fx.pack(spark, out, args);
+    assertEquals(budget, r.selectedTokens(), "the selection meets the budget exactly");
+    assertEquals(budget / SEQ_LEN, r.rows());
+    assertEquals(budget % SEQ_LEN, r.droppedTokens());
+    int pieceTokens = strategy.equals("cut-4k") ? 4096 : strategy.equals("cut-128k") ? 131072 : 0;
+
+    List<Row> rows = PackFixtures.rows(spark, out);
+    assertEquals(r.rows(), rows.size());
+    long tokens = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      assertEquals(i, row.getLong(0), "rows are numbered from 0 without gaps");
+      List<Integer> ids = row.getList(1);
+      assertEquals(SEQ_LEN, ids.size());
+      assertEquals(SEQ_LEN, row.getInt(3));
+      assertEquals(0, row.getInt(4));
+      int at = 0;
+      for (Row span : row.<Row>getList(2)) {
+        assertEquals(at, span.getInt(0), "spans tile the row");
+        int length = span.getInt(1);
+        long docId = span.getLong(3);
+        int piece = span.getInt(4);
+        int from = span.getInt(6);
+        assertEquals(from > 0, span.getBoolean(7));
+        int[] doc = fx.docs.get(docId);
+        int docStart = piece * pieceTokens + from;
+        for (int j = 0; j < length; j++) {
+          assertEquals(doc[docStart + j], ids.get(at + j), "token copied from its document");
+        }
+        at += length;
+      }
+      assertEquals(SEQ_LEN, at);
+      tokens += at;
+    }
+    assertEquals(budget - budget % SEQ_LEN, tokens);
+    if (strategy.equals("per-source")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> domains =
+          (Map<String, Map<String, Object>>)
+              ((Map<String, Object>) r.manifest().get("report")).get("domains");
+      for (Map.Entry<String, Map<String, Object>> e : domains.entrySet()) {
+        double planned = (Double) e.getValue().get("planned_share");
+        double achieved = (Double) e.getValue().get("achieved_share");
+        assertEquals(
+            planned, achieved, 1.0 / budget, "per-source fills " + e.getKey() + " exactly");
+      }
+    }
+  }
+
+  @Test
+  void samePlanGivesTheSameRowsWhateverThePartitioning() {
+    SparkSession spark = LocalSpark.get();
+    String[] args = {
+      "--strategy",
+      "per-source",
+      "--budget-tokens",
+      Long.toString(budget),
+      "--seq-len",
+      "1000",
+      "--seed",
+      "5",
+      "--tail",
+      "pad"
+    };
+    String a = dir.resolve("det-a").toString();
+    fx.pack(spark, a, args);
+    PackFixtures other = PackFixtures.write(spark, dir.resolve("repartitioned"), 7);
+    String b = dir.resolve("det-b").toString();
+    String before = spark.conf().get("spark.sql.shuffle.partitions");
+    spark.conf().set("spark.sql.shuffle.partitions", "9");
+    try {
+      other.pack(spark, b, args);
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", before);
+    }
+    List<Row> ra = PackFixtures.rows(spark, a);
+    List<Row> rb = PackFixtures.rows(spark, b);
+    assertEquals(ra.size(), rb.size());
+    for (int i = 0; i < ra.size(); i++) {
+      assertEquals(ra.get(i), rb.get(i), "row " + i);
+    }
+    Row last = ra.get(ra.size() - 1);
+    assertEquals(budget % 1000 == 0 ? 0 : 1000 - budget % 1000, last.getInt(4));
+  }
+}

@@ -1,0 +1,176 @@
+package dev.longmix.jobs.pack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.longmix.jobs.LocalSpark;
+import dev.longmix.jobs.TestData;
+import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.histogram.HistogramConfig;
+import dev.longmix.jobs.histogram.HistogramJob;
+import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.tokenize.TokenizeConfig;
+import dev.longmix.jobs.tokenize.TokenizeJob;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The five strategies on ../shared/corpus tokenized with the LLaMA-2 tokenizer: achieved domain
+ * shares against the plan, and the long share against the plan's expectation.
+ */
+class SharedCorpusPackTest {
+  static final Path WORK = TestData.repoRoot().resolve("jobs/target/shared-pack");
+  static String tokenized;
+  static String histogram;
+
+  @BeforeAll
+  static void tokenizeOnce() {
+    Path shared = TestData.requireShared();
+    SparkSession spark = LocalSpark.get();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    tokenized = WORK.resolve("tokenized").toString();
+    histogram = WORK.resolve("histogram").toString();
+    TokenizeConfig tok =
+        TokenizeConfig.from(
+            Settings.parse(
+                TokenizeConfig.spec(),
+                "--input",
+                shared.resolve("corpus").toString(),
+                "--output",
+                tokenized,
+                "--tokenizer",
+                TestData.sharedTokenizer("llama2").toString(),
+                "--progress-interval",
+                "0"),
+            conf);
+    if (OutputGuard.decide(conf, "output", tokenized, tok.fingerprint(), false, true)
+        == OutputGuard.Decision.WRITE) {
+      TokenizeJob.run(spark, tok, PackFixtures.QUIET);
+    }
+    HistogramConfig h = HistogramConfig.of(tokenized, histogram, 4096, tok.fingerprint(), Map.of());
+    if (OutputGuard.decide(conf, "output", histogram, h.fingerprint(), false, true)
+        == OutputGuard.Decision.WRITE) {
+      HistogramJob.run(spark, h, PackFixtures.QUIET);
+    }
+  }
+
+  private static PackJob.Result pack(String name, String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--input",
+                tokenized,
+                "--histogram",
+                histogram,
+                "--output",
+                WORK.resolve("packed-" + name).toString(),
+                "--overwrite",
+                "--seed",
+                "1",
+                "--tail",
+                "pad"));
+    all.addAll(List.of(args));
+    SparkSession spark = LocalSpark.get();
+    PackConfig cfg =
+        PackConfig.from(
+            Settings.parse(PackConfig.spec(), all.toArray(String[]::new)),
+            spark.sparkContext().hadoopConfiguration());
+    PackJob.Result r = PackJob.run(spark, cfg, System.out);
+    System.out.println("^ " + name);
+    return r;
+  }
+
+  /**
+   * Deviations beyond tolerance. Domain shares of strategies with per-domain budgets are exact by
+   * construction, so {@code domainPoints} applies as given. Shares that depend on which whole items
+   * the draw took (domain shares of one-pool strategies, every long share) are allowed the larger
+   * of the given tolerance and three times the run's granularity (the standard deviation a share
+   * can have when a few items are book-length; see PackJob.Report#granularityPoints).
+   */
+  @SuppressWarnings("unchecked")
+  private static List<String> misses(
+      PackJob.Result r, boolean exactDomains, double domainPoints, double longPoints) {
+    List<String> out = new ArrayList<>();
+    Map<String, Object> report = (Map<String, Object>) r.manifest().get("report");
+    double granularity = (Double) report.get("granularity_points");
+    double domainTol = exactDomains ? domainPoints : Math.max(domainPoints, 3 * granularity);
+    double longTol = Math.max(longPoints, 3 * granularity);
+    Map<String, Map<String, Object>> domains =
+        (Map<String, Map<String, Object>>) report.get("domains");
+    domains.forEach(
+        (d, m) -> {
+          double diff = 100 * ((Double) m.get("achieved_share") - (Double) m.get("planned_share"));
+          if (Math.abs(diff) > domainTol) {
+            out.add(
+                String.format(Locale.ROOT, "%s %+.2f points (tolerance %.2f)", d, diff, domainTol));
+          }
+        });
+    double longDiff =
+        100
+            * ((Double) report.get("achieved_long_share")
+                - (Double) report.get("planned_long_share"));
+    if (Math.abs(longDiff) > longTol) {
+      out.add(
+          String.format(
+              Locale.ROOT, "long share %+.2f points (tolerance %.2f)", longDiff, longTol));
+    }
+    return out;
+  }
+
+  @Test
+  void perSourceMeetsDomainSharesExactly() {
+    PackJob.Result r = pack("per-source", "--strategy", "per-source", "--budget-fraction", "0.1");
+    List<String> m = misses(r, true, 0.5, 1.0);
+    assertTrue(m.isEmpty(), "per-source misses: " + m);
+  }
+
+  @Test
+  void perSourceWithRepetitionAtHalfTheCorpus() {
+    PackJob.Result r =
+        pack(
+            "per-source-half",
+            "--strategy",
+            "per-source",
+            "--budget-fraction",
+            "0.5",
+            "--keep-rate",
+            "0.1",
+            "--max-copies",
+            "2",
+            "--infeasible",
+            "repeat");
+    List<String> m = misses(r, true, 0.5, 1.0);
+    assertTrue(m.isEmpty(), "per-source at 1/2 misses: " + m);
+    assertTrue((Long) ((Map<?, ?>) r.manifest().get("repetition")).get("repeated_items") > 0);
+  }
+
+  @Test
+  void otherStrategiesAtATenth() {
+    List<String> all = new ArrayList<>();
+    for (String[] s :
+        List.of(
+            new String[] {"cut-4k"},
+            new String[] {"cut-128k"},
+            new String[] {"global"},
+            new String[] {
+              "domain", "--upsample-domains", "RedPajamaArXiv", "--upsample-form", "target-share"
+            })) {
+      List<String> args = new ArrayList<>(List.of("--strategy"));
+      args.addAll(List.of(s));
+      args.addAll(List.of("--budget-fraction", "0.1"));
+      PackJob.Result r = pack(s[0], args.toArray(String[]::new));
+      assertEquals(Math.round(0.1 * 27_978_419L), r.selectedTokens());
+      for (String miss : misses(r, s[0].equals("domain"), 0.5, 1.0)) {
+        all.add(s[0] + ": " + miss);
+      }
+    }
+    assertTrue(all.isEmpty(), "misses: " + all);
+  }
+}
