@@ -165,7 +165,58 @@ public final class MixturePlanner {
     if (!problems.isEmpty()) {
       throw new InfeasiblePlanException(plan, problems);
     }
-    return plan;
+    return new Plan(config, byLengthClass(pools, k), domainPlans);
+  }
+
+  /**
+   * Splits each domain's pool into one pool per length class, with budgets in the proportion of the
+   * classes' expected tokens. Drawn together, the long share of a domain is a random outcome whose
+   * noise, with items of 100K+ tokens, exceeds a point at practical budgets; drawn per class it is
+   * the planned share exactly. Within a class the draw is unchanged: the same keyed times, the same
+   * rates, so every document of a class has the same chance as before.
+   */
+  static List<PoolPlan> byLengthClass(List<PoolPlan> pools, int k) {
+    List<PoolPlan> out = new ArrayList<>();
+    for (PoolPlan p : pools) {
+      double el = p.longClass().expectedTokens();
+      double es = p.shortClass().expectedTokens();
+      Map<String, Double> w = new TreeMap<>();
+      w.put(LengthClass.LONG.name(), el);
+      w.put(LengthClass.SHORT.name(), es);
+      Map<String, Long> budgets =
+          el + es > 0
+              ? largestRemainder(p.budgetTokens(), w)
+              : Map.of(LengthClass.LONG.name(), 0L, LengthClass.SHORT.name(), 0L);
+      for (LengthClass c : LengthClass.values()) {
+        ClassPlan cp = p.classPlan(c);
+        if (cp.tokensAvailable() == 0) {
+          continue; // no document of this class can ask for this pool
+        }
+        long budget = budgets.get(c.name());
+        double time = expectedTime(budget, cp.tokensAvailable(), cp.rate(), 0, cp.rate(), k);
+        ClassPlan drawn = classPlan(c, cp.documents(), cp.tokensAvailable(), cp.rate(), time, k);
+        ClassPlan none =
+            new ClassPlan(
+                c == LengthClass.LONG ? LengthClass.SHORT : LengthClass.LONG,
+                0,
+                0,
+                cp.rate(),
+                0,
+                0);
+        ClassPlan longClass = c == LengthClass.LONG ? drawn : none;
+        ClassPlan shortClass = c == LengthClass.LONG ? none : drawn;
+        out.add(
+            new PoolPlan(
+                Plan.classPool(p.pool(), c),
+                p.domains(),
+                budget,
+                time,
+                verdict(budget, longClass, shortClass, k),
+                longClass,
+                shortClass));
+      }
+    }
+    return out;
   }
 
   /**

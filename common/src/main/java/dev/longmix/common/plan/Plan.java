@@ -23,6 +23,11 @@ public record Plan(PlanConfig config, List<PoolPlan> pools, List<DomainPlan> dom
   /** Name of the one pool of the global and cut strategies. */
   public static final String SINGLE_POOL = "*";
 
+  /** The pool a domain's documents of one length class draw from: {@code domain/long}. */
+  public static String classPool(String domainPool, LengthClass c) {
+    return domainPool + "/" + c.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** Tokens per packed row in the paper's 80K setting. */
   public static final long ROW_TOKENS_DEFAULT = 81_920;
 

@@ -75,7 +75,16 @@ public final class CandidateGenerator implements Serializable {
         long order = KeyedRandom.hash(seed, KeyedRandom.Stream.ORDER, docId, piece, copy);
         out.add(
             new Candidate(
-                docId, domain, plan.pool(), piece, copy, lengthClass, from, length, time, order));
+                docId,
+                domain,
+                Plan.classPool(plan.pool(), lengthClass),
+                piece,
+                copy,
+                lengthClass,
+                from,
+                length,
+                time,
+                order));
       }
     }
     return out;

@@ -37,10 +37,14 @@ class MixturePlannerTest {
       assertEquals(expected, plan.domain(d).orElseThrow().expectedShare(), 1e-6, d);
       assertEquals(expected, plan.domain(d).orElseThrow().targetShare(), 1e-9, d);
     }
-    // Drawn stratified: one pool per domain, each with the single pool's short-document rate.
-    assertEquals(SLIM.domains(), plan.pools().stream().map(PoolPlan::pool).sorted().toList());
+    // Drawn stratified: pools per domain and length class, with the single pool's rates.
+    assertEquals(
+        SLIM.domains(),
+        plan.pools().stream().map(p -> p.domains().get(0)).distinct().sorted().toList());
     for (PoolPlan pool : plan.pools()) {
-      assertEquals(r, pool.shortClass().rate(), 1e-12, pool.pool());
+      if (pool.pool().endsWith("/short")) {
+        assertEquals(r, pool.shortClass().rate(), 1e-12, pool.pool());
+      }
     }
     assertEquals(n, plan.budgetTokens());
     // Global upsampling raises the long share above the natural one, like Fig. 2's .346 -> .829.
@@ -161,7 +165,8 @@ class MixturePlannerTest {
     Plan repeats =
         MixturePlanner.plan(small, rebudget(base, 12_000).toBuilder().maxCopies(3).build());
     assertEquals(PoolPlan.Verdict.REPEATS, repeats.pools().get(0).verdict());
-    assertEquals(12_000 / 9_500.0, repeats.pools().get(0).longClass().meanCopies(), 1e-9);
+    // The long class's pool gets a whole-token budget, so mean copies match to rounding.
+    assertEquals(12_000 / 9_500.0, repeats.pools().get(0).longClass().meanCopies(), 1e-3);
 
     InfeasiblePlanException noRepeat =
         assertThrows(

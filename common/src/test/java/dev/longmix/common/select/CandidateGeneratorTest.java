@@ -35,7 +35,7 @@ class CandidateGeneratorTest {
       assertEquals(i, c.piece());
       assertEquals(next, c.fromToken());
       assertEquals(LengthClass.LONG, c.lengthClass(), "a piece of a long document is long");
-      assertEquals("a", c.pool(), "cut strategies draw stratified: one pool per domain");
+      assertEquals("a/long", c.pool(), "drawn stratified: one pool per domain and class");
       next += c.tokens();
     }
     assertEquals(List.of(4096, 4096, 1808), cs.stream().map(Candidate::tokens).toList());
@@ -57,7 +57,7 @@ class CandidateGeneratorTest {
     for (Candidate c : shortOnes) {
       // Copy k of a rate-0.1 item falls in [10k, 10(k+1)).
       assertTrue(c.time() >= 10 * c.copy() && c.time() < 10 * (c.copy() + 1), c.toString());
-      assertEquals("a", c.pool());
+      assertEquals("a/short", c.pool());
     }
     assertEquals(1, gen.candidates(5, "a", 500, 10).size(), "maxTime skips later copies");
     assertEquals(List.of(), gen.candidates(5, "unknown", 500));
