@@ -184,6 +184,8 @@ class JobJarIT {
    */
   @Test
   void deployScriptRunsThePipelineThroughSparkSubmitOnS3() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        DeployDefinitionsTest.python(), "deploy/spark-submit.sh needs python3 on PATH");
     try (S3Proxy proxy = S3Proxy.start(tmp)) {
       S3Settings s3 = new S3Settings(proxy.endpoint(), S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY);
       s3.createBucket("longmix-it");
