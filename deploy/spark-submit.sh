@@ -13,7 +13,7 @@
 #   SPARK_MASTER    --master (default: yarn); DEPLOY_MODE: --deploy-mode (default: cluster on yarn/k8s,
 #                   client otherwise)
 #   LONGMIX_CONF    extra Spark settings, whitespace-separated KEY=VALUE (e.g. S3 endpoint settings);
-#                   credentials belong in the cluster's provider chain, not here
+#                   (never echoed); credentials belong in the cluster's provider chain, not here
 #   PIPELINE        the definition file (default: deploy/pipeline.json)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

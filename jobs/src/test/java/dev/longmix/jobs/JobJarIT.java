@@ -235,6 +235,7 @@ class JobJarIT {
         text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       assertTrue(!text.contains(S3Proxy.SECRET_KEY), "secret in the manifest");
+      assertTrue(!log.contains(S3Proxy.SECRET_KEY), "secret in the driver's output");
       assertTrue(log.contains("[tokenize] wrote s3a://longmix-it/run/tokenized"), log);
     }
   }
