@@ -7,6 +7,7 @@ import dev.longmix.jobs.spark.Sessions;
 import dev.longmix.jobs.tokenize.TokenizeConfig;
 import dev.longmix.jobs.tokenize.TokenizeJob;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -39,7 +40,9 @@ final class TokenizeCommand {
         cfg.input(),
         cfg.tokenizer().origin(),
         cfg.tokenizer().sha256().substring(0, 12));
-    SparkSession spark = Sessions.create("longmix tokenize", s.string("master"), s.sparkConf());
+    SparkSession spark =
+        Sessions.create(
+            "longmix tokenize", s.string("master"), s.sparkConf(), List.of(cfg.output()));
     try {
       return report(TokenizeJob.run(spark, cfg, out), cfg, out);
     } finally {

@@ -20,11 +20,21 @@ public final class HadoopConf implements Serializable {
   }
 
   /**
-   * The Hadoop configuration a driver sees before Spark starts: defaults plus every {@code
-   * spark.hadoop.*} setting the user gave, exactly as Spark would apply them.
+   * The Hadoop configuration a driver sees before Spark starts: defaults, then every {@code
+   * spark.hadoop.*} setting spark-submit passed (as system properties: {@code --conf} and
+   * spark-defaults.conf on a cluster), then the ones the user gave to longmix, exactly as Spark
+   * would apply them.
    */
   public static Configuration fromSparkConf(Map<String, String> sparkConf) {
     Configuration c = new Configuration();
+    System.getProperties()
+        .stringPropertyNames()
+        .forEach(
+            k -> {
+              if (k.startsWith("spark.hadoop.")) {
+                c.set(k.substring("spark.hadoop.".length()), System.getProperty(k));
+              }
+            });
     sparkConf.forEach(
         (k, v) -> {
           if (k.startsWith("spark.hadoop.")) {

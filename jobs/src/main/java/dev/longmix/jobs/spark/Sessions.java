@@ -1,5 +1,7 @@
 package dev.longmix.jobs.spark;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -13,6 +15,21 @@ public final class Sessions {
    * mode binds to loopback so a laptop or CI runner needs no resolvable host name.
    */
   public static SparkSession create(String appName, String master, Map<String, String> conf) {
+    return create(appName, master, conf, List.of());
+  }
+
+  /**
+   * As {@link #create(String, String, Map)}, for a command that writes the given outputs: outputs
+   * on {@code s3a://} get the S3A magic committer (see {@link CloudCommit}).
+   */
+  public static SparkSession create(
+      String appName, String master, Map<String, String> conf, List<String> outputs) {
+    Map<String, String> all = new LinkedHashMap<>(CloudCommit.settings(conf, outputs));
+    all.putAll(conf);
+    return build(appName, master, all);
+  }
+
+  private static SparkSession build(String appName, String master, Map<String, String> conf) {
     SparkConf sc = new SparkConf(true).setAppName(appName);
     if (!sc.contains("spark.master")) {
       sc.setMaster(master);
