@@ -35,7 +35,15 @@ final class DemoCommand {
             Option.optional("output", "ROOT", DEFAULT_ROOT, "where the corpus and outputs go"),
             Option.optional("tokenizer", "PATH", DEFAULT_TOKENIZER, "tokenizer.json to use"),
             Option.optional(
-                "scale", "NAME", "demo", "sample corpus size: tiny, demo (~8M tokens) or large")));
+                "scale", "NAME", "demo", "sample corpus size: tiny, demo (~8M tokens) or large"),
+            Option.optional(
+                "strategy",
+                "NAME",
+                "per-source",
+                "cut-4k, cut-128k, per-source, global or domain (domain raises"
+                    + " GitHub/ArXiv/Book)"),
+            Option.optional(
+                "budget-fraction", "F", "0.25", "output tokens as a share of the corpus")));
   }
 
   static int run(Settings s, PrintStream out) throws Exception {
@@ -48,6 +56,9 @@ final class DemoCommand {
           tokenizer,
           "does not exist; run scripts/fetch-default-tokenizer.sh (./longmix demo does it)");
     }
+    String strategy =
+        s.choice("strategy", List.of("cut-4k", "cut-128k", "per-source", "global", "domain"));
+    s.fraction("budget-fraction");
     Path corpus = root.resolve("corpus");
     SampleCorpus.Summary summary =
         SampleCorpus.write(
@@ -62,19 +73,41 @@ final class DemoCommand {
         summary.totalChars(),
         corpus);
     List<String> args = new ArrayList<>();
-    args.add("tokenize");
+    args.add("run");
     args.addAll(
         List.of(
             "--input",
             corpus.toString(),
             "--output",
-            root.resolve("tokenized").toString(),
+            root.toString(),
             "--tokenizer",
             tokenizer.toString(),
+            "--strategy",
+            strategy,
+            "--budget-fraction",
+            s.string("budget-fraction"),
+            "--seed",
+            "1",
+            "--max-copies",
+            "4",
+            "--infeasible",
+            "repeat",
             "--master",
             s.string("master"),
             "--progress-interval",
             s.string("progress-interval")));
-    return Main.run(args.toArray(String[]::new), out, System.err);
+    if (strategy.equals("domain")) {
+      args.addAll(List.of("--upsample-domains", "RedPajamaGithub,RedPajamaArXiv,RedPajamaBook"));
+    }
+    int code = Main.run(args.toArray(String[]::new), out, System.err);
+    if (code == ExitCode.OK) {
+      out.println();
+      out.println(
+          "[demo] packed rows:  " + root.resolve("packed") + " (Parquet: input_ids, spans)");
+      out.println("[demo] manifest:     " + root.resolve("packed/_manifest.json"));
+      out.println("[demo] rerun with --strategy global|cut-4k|cut-128k|domain to compare;");
+      out.println("       tokenize and histogram are reused, only pack runs again.");
+    }
+    return code;
   }
 }

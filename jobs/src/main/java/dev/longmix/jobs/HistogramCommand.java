@@ -26,7 +26,12 @@ final class HistogramCommand {
       out.println("[histogram] " + cfg.output() + " is complete for this input; nothing to do");
       return ExitCode.OK;
     }
-    SparkSession spark = Sessions.create("longmix histogram", s.string("master"), s.sparkConf());
+    SparkSession spark =
+        Sessions.create(
+            "longmix histogram",
+            s.string("master"),
+            s.sparkConf(),
+            java.util.List.of(cfg.output()));
     try {
       HistogramJob.run(spark, cfg, out);
       out.println("[histogram] wrote " + cfg.output());

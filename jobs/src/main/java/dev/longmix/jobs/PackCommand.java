@@ -36,7 +36,9 @@ final class PackCommand {
       out.println("[pack] " + cfg.output() + " is complete for these settings; nothing to do");
       return ExitCode.OK;
     }
-    SparkSession spark = Sessions.create("longmix pack", s.string("master"), s.sparkConf());
+    SparkSession spark =
+        Sessions.create(
+            "longmix pack", s.string("master"), s.sparkConf(), java.util.List.of(cfg.output()));
     try {
       PackJob.run(spark, cfg, out);
       out.println("[pack] wrote " + cfg.output());

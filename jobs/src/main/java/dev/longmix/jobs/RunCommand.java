@@ -77,18 +77,28 @@ final class RunCommand {
     PackConfig.precheck(s);
     boolean force = s.flag("force");
     boolean overwrite = s.flag("overwrite");
+    // Decided before Spark starts, so an output that must not be replaced stops the run at once.
+    boolean skipTokenize =
+        skip(hadoop, "tokenize", tok.output(), tok.fingerprint(), force, overwrite, out);
+    boolean skipHistogram =
+        skip(hadoop, "histogram", hist.output(), hist.fingerprint(), force, overwrite, out);
+    // The pack fingerprint needs the histogram; until it exists, refuse at least foreign data.
+    OutputGuard.requireOwned(hadoop, "output", root + "/packed", overwrite);
 
-    SparkSession spark = Sessions.create("longmix run", s.string("master"), s.sparkConf());
+    SparkSession spark =
+        Sessions.create(
+            "longmix run",
+            s.string("master"),
+            s.sparkConf(),
+            List.of(tok.output(), hist.output(), root + "/packed"));
     try {
-      if (skip(hadoop, "tokenize", tok.output(), tok.fingerprint(), force, overwrite, out)) {
-        // done before
-      } else {
+      if (!skipTokenize) {
         int code = TokenizeCommand.report(TokenizeJob.run(spark, tok, out), tok, out);
         if (code != ExitCode.OK) {
           return code;
         }
       }
-      if (!skip(hadoop, "histogram", hist.output(), hist.fingerprint(), force, overwrite, out)) {
+      if (!skipHistogram) {
         HistogramJob.run(spark, hist, out);
       }
       JsonNode upstream = Manifests.read(hadoop, tok.output()).orElseThrow();

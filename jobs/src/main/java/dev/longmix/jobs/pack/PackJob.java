@@ -356,8 +356,9 @@ public final class PackJob {
      * How far, in share points, one draw can sit from the plan's expectation because items come
      * whole: 100·sqrt(Σ t_i²)/N over the selected items, the standard deviation of a share whose
      * items were each included by a fair coin. A few book-length items make it large; then the
-     * achieved shares of strategies without per-domain budgets, and every long share, vary with the
-     * seed by about this much.
+     * achieved shares of draws without per-class budgets vary with the seed by about this much.
+     * Domain and long shares are drawn per (domain, length class) pool and so are exact; the Fig. 2
+     * bins inside a class are not, and this is their scale of variation.
      */
     double granularityPoints() {
       return achieved.tokens == 0 ? 0 : 100 * Math.sqrt(achieved.sumSquares) / achieved.tokens;
@@ -408,7 +409,8 @@ public final class PackJob {
       }
       sb.append(
           f(
-              "%-24s %,d of budget %,d; largest item %,d tokens; granularity ±%.2f points%n",
+              "%-24s %,d of budget %,d; largest item %,d tokens; bin shares vary ±%.2f points"
+                  + " by seed%n",
               "selected tokens",
               achieved.tokens,
               plan.budgetTokens(),

@@ -69,6 +69,28 @@ public final class OutputGuard {
     }
   }
 
+  /**
+   * Refuses, unless {@code overwrite}, a directory that exists, is not empty and holds neither a
+   * longmix manifest nor a longmix start marker: someone else's data.
+   */
+  public static void requireOwned(Configuration conf, String key, String dir, boolean overwrite) {
+    try {
+      Path p = new Path(dir);
+      FileSystem fs = p.getFileSystem(conf);
+      if (overwrite || !fs.exists(p) || !fs.getFileStatus(p).isDirectory()) {
+        return;
+      }
+      if (fs.listStatus(p).length > 0
+          && !fs.exists(new Path(p, Manifests.FILE))
+          && !fs.exists(new Path(p, STARTED))) {
+        throw new ConfigException(
+            key, dir, "exists, is not empty and was not written by longmix; pass --overwrite");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot inspect " + dir, e);
+    }
+  }
+
   /** Deletes whatever is at {@code dir} and leaves the started-marker for this fingerprint. */
   public static void begin(Configuration conf, String dir, String fingerprint) {
     try {
