@@ -1,28 +1,34 @@
 #!/usr/bin/env python3
 """longmix benchmark: the pipeline beside the reference peers, in one run, on one machine.
 
-Runs, in this order and one at a time: ../shared/bench/peers/raw_tokenizer.py (the Rust tokenizer
-alone, one core), hf_datasets_pipeline.py --num-proc 2 (what a practitioner writes instead), then
-longmix's stages in local[2]: tokenize, histogram, pack (per-source). Every figure is reported as
-tokens/s per core, wall time and peak RSS, and as same-run ratios. Writes BENCHMARKS.md's
-"Latest run" section (between markers) unless --no-write.
+Runs one at a time, in this order:
+  1. ../shared/bench/peers/raw_tokenizer.py           the Rust tokenizer alone, one core, text in memory
+  2. ../shared/bench/peers/hf_datasets_pipeline.py     HF datasets map -> group_texts -> Parquet, num_proc=CORES
+  3. ./longmix run (per-source, r = 0.1)               the whole pipeline end to end in one JVM
+  4. ./longmix tokenize / histogram / pack             each stage alone, for its own wall time and peak RSS
+  5. ./longmix tokenize on the corpus x4               copies under new document ids: linearity, memory
+  6. ./longmix tokenize on one 20M-character document  the books joined into one JSON line
+Every figure is reported as tokens/s per core, wall time and peak RSS, and as same-run ratios against
+the peers. "in-job" times come from the stages' manifests (Spark session start and JVM start excluded);
+"wall" times include them. Writes BENCHMARKS.md's "Latest run" section (between markers) unless
+--no-write.
 
-usage: ./longmix bench [--corpus DIR] [--tokenizer FILE] [--out DIR] [--cores 2] [--no-write]
+usage: ./longmix bench [--corpus DIR] [--tokenizer FILE] [--out DIR] [--cores 2] [--scale 4] [--no-write]
 """
-import argparse, datetime, json, os, platform, re, shutil, subprocess, sys, tempfile
+import argparse, datetime, io, json, os, platform, re, shutil, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS = os.path.join(ROOT, "..", "shared", "bench", "peers")
 
 
-def timed(cmd, env=None):
+def timed(cmd):
     """Runs cmd under /usr/bin/time; returns (stdout, wall seconds, peak RSS in MB)."""
     fd, tfile = tempfile.mkstemp(prefix="bench-time-")
     os.close(fd)
-    full = ["/usr/bin/time", "-f", "%e %M", "-o", tfile] + cmd
     print("$ " + " ".join(cmd), file=sys.stderr, flush=True)
-    p = subprocess.run(full, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    sys.stderr.write(p.stdout[-3000:])
+    p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tfile] + cmd, cwd=ROOT,
+                       stdout=subprocess.PIPE, text=True)
+    sys.stderr.write(p.stdout[-2500:])
     if p.returncode != 0:
         raise SystemExit(f"benchmark step failed ({p.returncode}): {' '.join(cmd)}")
     wall, rss_kb = open(tfile).read().split()[-2:]
@@ -35,6 +41,23 @@ def manifest(path):
         return json.load(f)
 
 
+def books(corpus, min_chars):
+    import zstandard
+    texts = []
+    for root, _, files in sorted(os.walk(corpus)):
+        for f in sorted(files):
+            if f.endswith(".jsonl.zst"):
+                with open(os.path.join(root, f), "rb") as fh:
+                    for line in io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(fh), encoding="utf-8"):
+                        d = json.loads(line)
+                        if d["meta"]["redpajama_set_name"] == "RedPajamaBook":
+                            texts.append(d["text"])
+    book = "\n\n".join(texts)
+    while len(book) < min_chars:
+        book = book + "\n\n" + book
+    return book[:min_chars]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
@@ -42,6 +65,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, ".longmix", "bench"))
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--budget-fraction", type=float, default=0.5)
+    ap.add_argument("--scale", type=int, default=4, help="also tokenize the corpus this many times over (1: skip)")
+    ap.add_argument("--no-long-doc", dest="long_doc", action="store_false", help="skip the 20M-character document")
     ap.add_argument("--no-write", action="store_true")
     a = ap.parse_args()
     for p in (a.corpus, a.tokenizer):
@@ -50,60 +75,99 @@ def main():
     py = os.path.join(ROOT, ".venv", "bin", "python")
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(a.out)
-    rows, cmds = [], []
+    c = a.cores
+    master = f"local[{c}]"
+    lm = [os.path.join(ROOT, "longmix")]
+    quiet = ["--master", master, "--progress-interval", "0"]
+    plan_args = ["--strategy", "per-source", "--keep-rate", "0.1", "--budget-fraction", str(a.budget_fraction),
+                 "--seq-len", "81920", "--seed", "1", "--max-copies", "4", "--infeasible", "repeat"]
+    rows, cmds, ratios = [], [], []
 
-    out, wall, rss = timed([py, os.path.join(PEERS, "raw_tokenizer.py"), a.corpus, a.tokenizer])
+    def row(name, tokens, wall, cores, rss, per_core_tokens=None):
+        rows.append((name, tokens, wall, cores, (per_core_tokens if per_core_tokens is not None else tokens / wall / cores), rss))
+
+    # 1. raw tokenizer
+    out, _, rss = timed([py, os.path.join(PEERS, "raw_tokenizer.py"), a.corpus, a.tokenizer])
     raw = json.loads(out.strip().splitlines()[-1])
     cmds.append(f"python ../shared/bench/peers/raw_tokenizer.py {a.corpus} {a.tokenizer}")
-    rows.append(("peer: raw tokenizer (1 core, text in memory)", raw["tokens"], raw["wall_s"], 1, raw["tokens_per_s"], rss))
+    row("peer: raw Rust tokenizer (1 core, text already in memory)", raw["tokens"], raw["wall_s"], 1, rss)
 
-    hf_out = os.path.join(a.out, "hf")
-    out, wall, rss = timed([py, os.path.join(PEERS, "hf_datasets_pipeline.py"), a.corpus, a.tokenizer, hf_out, "--num-proc", str(a.cores)])
+    # 2. HF datasets pipeline
+    out, hf_wall, rss = timed([py, os.path.join(PEERS, "hf_datasets_pipeline.py"), a.corpus, a.tokenizer,
+                               os.path.join(a.out, "hf"), "--num-proc", str(c)])
     hf = json.loads(out.strip().splitlines()[-1])
-    cmds.append(f"python ../shared/bench/peers/hf_datasets_pipeline.py {a.corpus} {a.tokenizer} OUT --num-proc {a.cores}")
-    rows.append((f"peer: HF datasets map+group_texts (num_proc={a.cores})", hf["tokens"], wall, a.cores, hf["tokens"] / wall / a.cores, rss))
+    cmds.append(f"python ../shared/bench/peers/hf_datasets_pipeline.py {a.corpus} {a.tokenizer} OUT/hf --num-proc {c}")
+    row(f"peer: HF datasets map + group_texts + Parquet (num_proc={c})", hf["tokens"], hf_wall, c, rss)
 
-    master = f"local[{a.cores}]"
-    lm = [os.path.join(ROOT, "longmix")]
-    tok_dir, hist_dir, pack_dir = (os.path.join(a.out, d) for d in ("tokenized", "histogram", "packed"))
-    stages = {}
-    _, wall, rss = timed(lm + ["tokenize", "--input", a.corpus, "--output", tok_dir, "--tokenizer", a.tokenizer, "--master", master, "--progress-interval", "0"])
-    m = manifest(tok_dir)
-    tokens = m["counts"]["tokens"]
-    stages["tokenize"] = (wall, m["timing"]["seconds"])
-    cmds.append(f"./longmix tokenize --input {a.corpus} --output OUT/tokenized --tokenizer {a.tokenizer} --master '{master}'")
-    rows.append(("longmix tokenize (JVM start included)", tokens, wall, a.cores, tokens / wall / a.cores, rss))
-    rows.append(("longmix tokenize (in-job time, manifest)", tokens, m["timing"]["seconds"], a.cores, tokens / m["timing"]["seconds"] / a.cores, None))
+    # 3. the whole pipeline in one JVM
+    run_root = os.path.join(a.out, "run")
+    _, run_wall, run_rss = timed(lm + ["run", "--input", a.corpus, "--tokenizer", a.tokenizer, "--output", run_root] + plan_args + quiet)
+    cmds.append(f"./longmix run --input {a.corpus} --tokenizer {a.tokenizer} --output OUT/run {' '.join(plan_args)} --master '{master}'")
+    mt, mh, mp = (manifest(os.path.join(run_root, d)) for d in ("tokenized", "histogram", "packed"))
+    tokens = mt["counts"]["tokens"]
+    out_tokens = mp["counts"]["selected_tokens"]
+    row("longmix run: tokenize + histogram + per-source sample + pack + write, end to end", tokens, run_wall, c, run_rss)
+    row("  of which tokenize (in-job)", tokens, mt["timing"]["seconds"], c, None)
+    row("  of which histogram (in-job)", tokens, mh["seconds"], c, None)
+    row(f"  of which sample + pack (in-job; {out_tokens:,} tokens out)", tokens, mp["seconds"], c, None)
 
-    has_pack = subprocess.run(lm + ["pack", "--help"], cwd=ROOT, capture_output=True).returncode == 0
-    if has_pack:
-        _, wall, rss = timed(lm + ["histogram", "--input", tok_dir, "--output", hist_dir, "--master", master, "--progress-interval", "0"])
-        stages["histogram"] = (wall, None)
-        cmds.append(f"./longmix histogram --input OUT/tokenized --output OUT/histogram --master '{master}'")
-        rows.append(("longmix histogram", tokens, wall, a.cores, tokens / wall / a.cores, rss))
-        budget = int(tokens * a.budget_fraction)
-        _, wall, rss = timed(lm + ["pack", "--input", tok_dir, "--histogram", hist_dir, "--output", pack_dir, "--strategy", "per-source",
-                                   "--budget-tokens", str(budget), "--seq-len", "81920", "--seed", "1", "--max-copies", "4",
-                                   "--infeasible", "repeat", "--master", master, "--progress-interval", "0"])
-        stages["pack"] = (wall, None)
-        cmds.append(f"./longmix pack --input OUT/tokenized --histogram OUT/histogram --output OUT/packed --strategy per-source --budget-tokens {budget} --seq-len 81920 --seed 1 --max-copies 4 --infeasible repeat --master '{master}'")
-        rows.append((f"longmix sample+pack per-source ({budget:,} tokens out)", budget, wall, a.cores, budget / wall / a.cores, rss))
+    # 4. stages alone
+    stage_dir = os.path.join(a.out, "stages")
+    _, tok_wall, tok_rss = timed(lm + ["tokenize", "--input", a.corpus, "--output", os.path.join(stage_dir, "tokenized"), "--tokenizer", a.tokenizer] + quiet)
+    _, hist_wall, hist_rss = timed(lm + ["histogram", "--input", os.path.join(stage_dir, "tokenized"), "--output", os.path.join(stage_dir, "histogram")] + quiet)
+    _, pack_wall, pack_rss = timed(lm + ["pack", "--input", os.path.join(stage_dir, "tokenized"), "--histogram", os.path.join(stage_dir, "histogram"),
+                                         "--output", os.path.join(stage_dir, "packed")] + plan_args + quiet)
+    tok_job = manifest(os.path.join(stage_dir, "tokenized"))["timing"]["seconds"]
+    pack_job = manifest(os.path.join(stage_dir, "packed"))["seconds"]
+    cmds.append(f"./longmix tokenize --input {a.corpus} --output OUT/stages/tokenized --tokenizer {a.tokenizer} --master '{master}'")
+    cmds.append(f"./longmix histogram --input OUT/stages/tokenized --output OUT/stages/histogram --master '{master}'")
+    cmds.append(f"./longmix pack --input OUT/stages/tokenized --histogram OUT/stages/histogram --output OUT/stages/packed {' '.join(plan_args)} --master '{master}'")
+    row("longmix tokenize alone (wall, JVM + Spark start included)", tokens, tok_wall, c, tok_rss)
+    row("longmix tokenize alone (in-job)", tokens, tok_job, c, None)
+    row("longmix histogram alone (wall)", tokens, hist_wall, c, hist_rss)
+    row("longmix sample + pack alone (wall; tokens = corpus read)", tokens, pack_wall, c, pack_rss)
+    row("longmix sample + pack alone (in-job)", tokens, pack_job, c, None)
 
-    total = sum(w for w, _ in stages.values())
-    ratios = [
-        ("tokenize stage tokens/s/core ÷ raw tokenizer tokens/s (target ≥ 1.1)", tokens / stages["tokenize"][0] / a.cores / raw["tokens_per_s"]),
-        ("same, in-job time (excludes JVM/Spark start)", tokens / stages["tokenize"][1] / a.cores / raw["tokens_per_s"]),
-    ]
-    if has_pack:
-        ratios.append((f"HF peer wall ÷ longmix pipeline wall (tokenize+histogram+pack; target ≥ 1.3)", hf["total_s"] / total))
-        ratios.append(("pack tokens/s ÷ tokenize tokens/s (target ≥ 10)", (budget / stages["pack"][0]) / (tokens / stages["tokenize"][0])))
+    ratios.append(("tokenize tokens/s/core (in-job) ÷ raw tokenizer tokens/s (target ≥ 1.1)", tokens / tok_job / c / raw["tokens_per_s"]))
+    ratios.append(("tokenize tokens/s/core (wall) ÷ raw tokenizer tokens/s", tokens / tok_wall / c / raw["tokens_per_s"]))
+    ratios.append(("HF peer wall ÷ longmix run wall, end to end (target ≥ 1.3)", hf_wall / run_wall))
+    ratios.append(("sample + pack corpus tokens/s ÷ tokenize tokens/s, in-job (target ≥ 10)", (tokens / pack_job) / (tokens / tok_job)))
 
-    lines = [f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} on {platform.node() or 'this machine'}: "
-             f"{os.cpu_count()} cores, {platform.platform()}, corpus {os.path.relpath(a.corpus, ROOT)}, "
-             f"tokenizer {os.path.relpath(a.tokenizer, ROOT)}, {tokens:,} tokens.", "",
-             "| step | tokens | wall s | cores | tokens/s/core | peak RSS MB |", "|---|---:|---:|---:|---:|---:|"]
-    for name, t, w, c, r, mem in rows:
-        lines.append(f"| {name} | {t:,} | {w:.1f} | {c} | {r:,.0f} | {'' if mem is None else f'{mem:,.0f}'} |")
+    # 5. linearity
+    if a.scale > 1:
+        big = os.path.join(a.out, f"corpus-x{a.scale}")
+        for i in range(a.scale):
+            shutil.copytree(a.corpus, os.path.join(big, f"copy{i}"), ignore=shutil.ignore_patterns("*.tsv", "*.json", "*.md"))
+        big_tok = os.path.join(a.out, f"tokenized-x{a.scale}")
+        _, wall_big, rss_big = timed(lm + ["tokenize", "--input", big, "--output", big_tok, "--tokenizer", a.tokenizer] + quiet)
+        mb = manifest(big_tok)
+        cmds.append(f"./longmix tokenize --input OUT/corpus-x{a.scale} --output OUT/tokenized-x{a.scale} --tokenizer {a.tokenizer} --master '{master}'")
+        row(f"longmix tokenize, corpus x{a.scale} under new document ids (wall)", mb["counts"]["tokens"], wall_big, c, rss_big)
+        ratios.append((f"tokenize wall, corpus x{a.scale} ÷ x1 (target ≤ {1.1 * a.scale:.1f})", wall_big / tok_wall))
+        ratios.append((f"tokenize peak RSS, corpus x{a.scale} ÷ x1 (flat: about 1)", rss_big / tok_rss))
+
+    # 6. one very long document
+    if a.long_doc:
+        book = books(a.corpus, 20_000_000)
+        ld = os.path.join(a.out, "long-doc")
+        os.makedirs(ld)
+        with open(os.path.join(ld, "book.jsonl"), "w") as fh:
+            fh.write(json.dumps({"text": book, "meta": {"redpajama_set_name": "RedPajamaBook"}}) + "\n")
+        ld_tok = os.path.join(a.out, "tokenized-long-doc")
+        _, wall_ld, rss_ld = timed(lm + ["tokenize", "--input", ld, "--output", ld_tok, "--tokenizer", a.tokenizer] + quiet)
+        ml = manifest(ld_tok)
+        cmds.append(f"./longmix tokenize --input OUT/long-doc --output OUT/tokenized-long-doc --tokenizer {a.tokenizer} --master '{master}'   # one 20M-character line")
+        row("longmix tokenize, one 20M-character document (in-job, one core)", ml["counts"]["tokens"], ml["timing"]["seconds"], 1, rss_ld)
+        long_rate = len(book.encode("utf-8")) / ml["timing"]["seconds"]
+        normal_rate = raw["bytes"] / (tok_job * c)
+        ratios.append(("one 20M-char document bytes/s (its one core) ÷ corpus bytes/s/core, in-job (target ≥ 0.5)", long_rate / normal_rate))
+
+    lines = [f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}: {os.cpu_count()} cores, {platform.platform()}, "
+             f"corpus `{os.path.relpath(a.corpus, ROOT)}` ({tokens:,} tokens), tokenizer `{os.path.relpath(a.tokenizer, ROOT)}`, "
+             f"Spark `{master}`.", "",
+             "| step | tokens | seconds | cores | tokens/s/core | peak RSS MB |", "|---|---:|---:|---:|---:|---:|"]
+    for name, t, w, cores, r, mem in rows:
+        lines.append(f"| {name} | {t:,} | {w:.1f} | {cores} | {r:,.0f} | {'' if mem is None else f'{mem:,.0f}'} |")
     lines += ["", "| same-run ratio | value |", "|---|---:|"]
     lines += [f"| {n} | {v:.2f} |" for n, v in ratios]
     lines += ["", "Commands (OUT = " + os.path.relpath(a.out, ROOT) + "):", "", "```"] + cmds + ["```"]
@@ -112,7 +176,7 @@ def main():
     if not a.no_write:
         path = os.path.join(ROOT, "BENCHMARKS.md")
         doc = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n"
-        doc = re.sub(r"<!-- bench:begin -->.*<!-- bench:end -->", "<!-- bench:begin -->\n" + text + "\n<!-- bench:end -->", doc, flags=re.S)
+        doc = re.sub(r"<!-- bench:begin -->.*<!-- bench:end -->", lambda _: "<!-- bench:begin -->\n" + text + "\n<!-- bench:end -->", doc, flags=re.S)
         open(path, "w").write(doc)
         print(f"\nwrote {path}", file=sys.stderr)
 
