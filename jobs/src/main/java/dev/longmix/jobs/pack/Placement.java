@@ -9,6 +9,7 @@ import dev.longmix.common.pack.RowFragment;
 import dev.longmix.common.pack.Span;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -189,38 +190,58 @@ final class Placement {
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> in) {
-      List<InternalRow> out = new ArrayList<>();
-      while (in.hasNext()) {
-        InternalRow r = in.next();
-        long docId = r.getLong(0);
-        int[] ids = r.getArray(1).toIntArray();
-        ArrayData items = r.getArray(2);
-        for (int i = 0; i < items.numElements(); i++) {
-          InternalRow it = items.getStruct(i, 6);
-          String domain = it.getUTF8String(1).toString();
-          PackItem item =
-              new PackItem(
-                  docId, domain, it.getInt(2), it.getInt(3), ids, it.getInt(4), it.getInt(5));
-          for (RowFragment f : RowFragment.split(item, it.getLong(0), seqLen)) {
-            if (f.row() >= rows) {
-              continue; // the dropped partial last row
-            }
-            out.add(
-                new GenericInternalRow(
-                    new Object[] {
-                      f.row(),
-                      f.offsetInRow(),
-                      f.docId(),
-                      UTF8String.fromString(f.domain()),
-                      f.piece(),
-                      f.copy(),
-                      f.fromToken(),
-                      UnsafeArrayData.fromPrimitiveArray(f.tokens())
-                    }));
+      // Lazily, one document at a time: a task holds one document's fragments, not a partition's.
+      return new Iterator<>() {
+        private Iterator<InternalRow> current = Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!current.hasNext() && in.hasNext()) {
+            current = fragmentsOf(in.next()).iterator();
           }
+          return current.hasNext();
+        }
+
+        @Override
+        public InternalRow next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return current.next();
+        }
+      };
+    }
+
+    private List<InternalRow> fragmentsOf(InternalRow r) {
+      List<InternalRow> out = new ArrayList<>();
+      long docId = r.getLong(0);
+      int[] ids = r.getArray(1).toIntArray();
+      ArrayData items = r.getArray(2);
+      for (int i = 0; i < items.numElements(); i++) {
+        InternalRow it = items.getStruct(i, 6);
+        String domain = it.getUTF8String(1).toString();
+        PackItem item =
+            new PackItem(
+                docId, domain, it.getInt(2), it.getInt(3), ids, it.getInt(4), it.getInt(5));
+        for (RowFragment f : RowFragment.split(item, it.getLong(0), seqLen)) {
+          if (f.row() >= rows) {
+            continue; // the dropped partial last row
+          }
+          out.add(
+              new GenericInternalRow(
+                  new Object[] {
+                    f.row(),
+                    f.offsetInRow(),
+                    f.docId(),
+                    UTF8String.fromString(f.domain()),
+                    f.piece(),
+                    f.copy(),
+                    f.fromToken(),
+                    UnsafeArrayData.fromPrimitiveArray(f.tokens())
+                  }));
         }
       }
-      return out.iterator();
+      return out;
     }
   }
 
