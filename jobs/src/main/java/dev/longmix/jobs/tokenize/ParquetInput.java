@@ -7,7 +7,6 @@ import dev.longmix.common.corpus.DocumentId;
 import dev.longmix.common.corpus.JsonRecordParser;
 import dev.longmix.common.corpus.ParsedLine;
 import dev.longmix.common.tokenizer.HfTokenizer;
-import dev.longmix.common.tokenizer.TokenizerCache;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,15 +107,7 @@ final class ParquetInput {
 
     @Override
     public Iterator<InternalRow> call(Iterator<Row> rows) {
-      HfTokenizer tokenizer =
-          TokenizerCache.get(
-              settings.tokenizerKey(),
-              () ->
-                  HfTokenizer.fromJson(
-                      tokenizerJson.value(),
-                      settings.special(),
-                      settings.bosToken(),
-                      settings.eosToken()));
+      HfTokenizer tokenizer = settings.tokenizer(tokenizerJson);
       JsonRecordParser rules = new JsonRecordParser(settings.fields());
       return new Iterator<>() {
         private InternalRow next;

@@ -5,7 +5,6 @@ import dev.longmix.common.corpus.JsonRecordParser;
 import dev.longmix.common.corpus.ParsedLine;
 import dev.longmix.common.corpus.RejectReason;
 import dev.longmix.common.tokenizer.HfTokenizer;
-import dev.longmix.common.tokenizer.TokenizerCache;
 import dev.longmix.jobs.spark.HadoopConf;
 import java.io.IOException;
 import java.util.Iterator;
@@ -44,15 +43,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
 
   @Override
   public Iterator<InternalRow> call(Iterator<InputFile> files) {
-    HfTokenizer tokenizer =
-        TokenizerCache.get(
-            settings.tokenizerKey(),
-            () ->
-                HfTokenizer.fromJson(
-                    tokenizerJson.value(),
-                    settings.special(),
-                    settings.bosToken(),
-                    settings.eosToken()));
+    HfTokenizer tokenizer = settings.tokenizer(tokenizerJson);
     JsonRecordParser parser = new JsonRecordParser(settings.fields());
     return new Iterator<>() {
       private LineSource source;
