@@ -15,8 +15,8 @@ final class BarChart {
   static final int WIDTH = 1000;
   private static final int LABEL_W = 170;
   private static final int VALUE_W = 70;
-  private static final int BAR_H = 14;
-  private static final int GROUP_GAP = 12;
+  private static final int BAR_H = 12;
+  private static final int GROUP_GAP = 10;
   private static final int TOP = 34;
 
   private final List<String> categories;
@@ -78,7 +78,7 @@ final class BarChart {
           f(
               "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"grid\"/>"
                   + "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>%n",
-              gx, TOP - 4, gx, height - 20, gx, height - 6, Html.percent(scale * i / 4.0)));
+              gx, TOP - 4, gx, height - 20, gx, height - 6, tick(scale * i / 4.0)));
     }
     for (int c = 0; c < categories.size(); c++) {
       int gy = TOP + c * groupH;
@@ -130,6 +130,12 @@ final class BarChart {
       }
     }
     return 10 * p;
+  }
+
+  /** An axis label: a percentage without trailing zeros ("12.5%", "50%"). */
+  static String tick(double share) {
+    String s = f("%.3f", 100 * share).replaceAll("0+$", "").replaceAll("\\.$", "");
+    return s + "%";
   }
 
   private static String f(String format, Object... args) {

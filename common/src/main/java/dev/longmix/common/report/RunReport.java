@@ -44,14 +44,15 @@ public final class RunReport {
     }
     sb.append("</table>\n");
 
+    // The short tables first: a 1200×2400 screenshot (or a first look) should see all of them.
     summary(sb, corpus, pack);
+    if (pack != null) {
+      rowsAndTokens(sb, pack);
+      repetition(sb, pack);
+    }
     domainMix(sb, corpus, pack);
     lengths(sb, corpus, pack);
     longShares(sb, corpus, pack);
-    if (pack != null) {
-      repetition(sb, pack);
-      rowsAndTokens(sb, pack);
-    }
     sb.append("<p class=\"note\">Shares are of tokens. Long means more than ")
         .append(Html.count(corpus.longThreshold()))
         .append(" tokens. Bins as in Fu et al. 2024, Fig. 2.</p>\n");
@@ -338,7 +339,12 @@ public final class RunReport {
   }
 
   private static String points(double d) {
-    return Double.isNaN(d) ? "–" : f("%+.2f pt", 100 * d);
+    if (Double.isNaN(d)) {
+      return "–";
+    }
+    // Rounds first so a difference of -0.001 points reads "+0.00 pt", not "-0.00 pt".
+    double p = Math.round(100 * d * 100) / 100.0;
+    return f("%+.2f pt", p == 0 ? 0.0 : p);
   }
 
   private static double share(long part, long whole) {

@@ -82,11 +82,11 @@ class RunReportTest {
     assertEquals(
         List.of(
             "Summary",
+            "Rows and tokens",
+            "Repetition and tail",
             "Domain mix",
             "Length distribution (token-weighted, Fig. 2 bins)",
-            "Long-document share per domain",
-            "Repetition and tail",
-            "Rows and tokens"),
+            "Long-document share per domain"),
         headings);
     assertEquals(3, doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg").getLength());
     // Domain mix: 2 domains × 4 series; lengths: 9 bins × 3; long: 3 rows × 3; plus legends.
@@ -177,6 +177,46 @@ class RunReportTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> RunReport.render("t", Map.of(), CorpusSummary.of(h), bad));
+  }
+
+  @Test
+  void differencesDoNotShowNegativeZero() {
+    PackSummary p = pack();
+    List<PackSummary.Domain> ds =
+        List.of(new PackSummary.Domain("web", 0.6, 0.6, 0.59999, 1, 0.5, 0.5));
+    PackSummary q =
+        new PackSummary(
+            p.strategy(),
+            p.seqLen(),
+            p.batchTokens(),
+            p.budgetTokens(),
+            p.selectedTokens(),
+            p.rows(),
+            p.tail(),
+            0,
+            0,
+            1,
+            0,
+            0,
+            0,
+            1,
+            0,
+            0,
+            0,
+            ds,
+            p.plannedBinShares(),
+            p.achievedBinTokens());
+    String html = RunReport.render("t", Map.of(), CorpusSummary.of(corpus()), q);
+    assertFalse(html.contains("-0.00 pt"));
+    assertTrue(html.contains("+0.00 pt"));
+  }
+
+  @Test
+  void axisTicks() {
+    assertEquals("12.5%", BarChart.tick(0.125));
+    assertEquals("50%", BarChart.tick(0.5));
+    assertEquals("0%", BarChart.tick(0));
+    assertEquals("1.875%", BarChart.tick(0.01875));
   }
 
   @Test

@@ -48,7 +48,7 @@ final class PackReport {
     }
     PackSummary pack =
         new PackSummary(
-            plan.config().strategy().toString(),
+            plan.config().strategy().cliName(),
             cfg.packing().seqLen(),
             Plan.BATCH_TOKENS_DEFAULT,
             plan.budgetTokens(),
