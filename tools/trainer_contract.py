@@ -96,6 +96,8 @@ def main(argv):
     print(f"tokenizer {tokenizer_json}: vocabulary {vocab}, post-processor BOS {bos}")
 
     import datasets
+
+    datasets.disable_progress_bars()
     import duckdb
 
     with tempfile.TemporaryDirectory() as cache:

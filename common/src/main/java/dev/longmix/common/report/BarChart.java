@@ -117,14 +117,15 @@ final class BarChart {
   }
 
   /**
-   * The smallest of 0.1, 0.2, 0.25, 0.5, 0.75 and 1 (times a power of ten) at or above {@code v}.
+   * The smallest of 1, 2, 4, 6, 8 and 10 times a power of ten at or above {@code v}, so the quarter
+   * ticks read 0.25, 0.5, 1, 1.5, 2 or 2.5 times that power.
    */
   static double niceMax(double v) {
     if (v <= 0) {
       return 1;
     }
     double p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 2.5, 5, 7.5, 10}) {
+    for (double m : new double[] {1, 2, 4, 6, 8, 10}) {
       if (m * p >= v * (1 - 1e-12)) {
         return m * p;
       }

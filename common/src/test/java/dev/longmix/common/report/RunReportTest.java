@@ -222,10 +222,10 @@ class RunReportTest {
   @Test
   void niceScale() {
     assertEquals(1.0, BarChart.niceMax(0));
-    assertEquals(0.5, BarChart.niceMax(0.42), 1e-12);
-    assertEquals(0.075, BarChart.niceMax(0.06), 1e-12);
+    assertEquals(0.6, BarChart.niceMax(0.42), 1e-12);
+    assertEquals(0.06, BarChart.niceMax(0.06), 1e-12);
     assertEquals(1.0, BarChart.niceMax(1.0), 1e-12);
-    assertEquals(0.25, BarChart.niceMax(0.2001), 1e-12);
+    assertEquals(0.4, BarChart.niceMax(0.2001), 1e-12);
   }
 
   private static List<String> texts(NodeList nodes) {
