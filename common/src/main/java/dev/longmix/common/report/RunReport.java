@@ -371,7 +371,7 @@ public final class RunReport {
       table.num td+td,table.num th+th{text-align:right;font-variant-numeric:tabular-nums}
       table.facts th{color:#666;font-weight:normal}
       .cards{display:flex;flex-wrap:wrap;gap:10px}
-      .card{border:1px solid #ddd;border-radius:6px;padding:6px 12px;min-width:120px}
+      .card{border:1px solid #ddd;border-radius:6px;padding:6px 12px;min-width:108px}
       .card .v{font-size:18px;font-weight:600}
       .card .k{font-size:12px;color:#666}
       svg.chart{display:block;margin:4px 0}
