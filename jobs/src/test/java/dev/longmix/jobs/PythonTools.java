@@ -33,9 +33,20 @@ public final class PythonTools {
   /** Runs {@code python tools/SCRIPT args}, failing with its output unless it exits 0. */
   public static String run(Path python, String script, int minutes, String... args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(python.toString(), "tools/" + script));
+    Outcome o = exec(python, minutes, "tools/" + script, args);
+    assertEquals(0, o.exit(), o.output());
+    return o.output();
+  }
+
+  /** What a Python process printed (stdout and stderr) and its exit status. */
+  public record Outcome(int exit, String output) {}
+
+  /** Runs {@code python first args} in the repository root; {@code first} is a script or "-c". */
+  public static Outcome exec(Path python, int minutes, String first, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(python.toString(), first));
     cmd.addAll(List.of(args));
-    Path log = Files.createTempFile("longmix-" + script, ".log");
+    Path log = Files.createTempFile("longmix-python", ".log");
     Process p =
         new ProcessBuilder(cmd)
             .directory(TestData.repoRoot().toFile())
@@ -48,7 +59,6 @@ public final class PythonTools {
     }
     String out = Files.readString(log);
     Files.delete(log);
-    assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + out);
-    return out;
+    return new Outcome(p.exitValue(), String.join(" ", cmd) + "\n" + out);
   }
 }
