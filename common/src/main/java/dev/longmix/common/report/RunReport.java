@@ -1,6 +1,7 @@
 package dev.longmix.common.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,9 +39,11 @@ public final class RunReport {
     sb.append("<h1>").append(Html.escape(title)).append("</h1>\n");
     sb.append("<table class=\"facts\">\n");
     for (Map.Entry<String, String> e : facts.entrySet()) {
-      row(sb, "th", Html.escape(e.getKey()));
-      sb.setLength(sb.length() - "</tr>\n".length());
-      sb.append("<td>").append(Html.escape(e.getValue())).append("</td></tr>\n");
+      sb.append("<tr><th>")
+          .append(Html.escape(e.getKey()))
+          .append("</th><td>")
+          .append(Html.escape(e.getValue()))
+          .append("</td></tr>\n");
     }
     sb.append("</table>\n");
 
@@ -88,7 +91,7 @@ public final class RunReport {
           names.add(d.domain());
         }
       }
-      corpus = java.util.Arrays.copyOf(corpus, names.size());
+      corpus = Arrays.copyOf(corpus, names.size());
     }
     int n = names.size();
     double[] target = nan(n);
@@ -353,7 +356,7 @@ public final class RunReport {
 
   private static double[] nan(int n) {
     double[] a = new double[n];
-    java.util.Arrays.fill(a, Double.NaN);
+    Arrays.fill(a, Double.NaN);
     return a;
   }
 
