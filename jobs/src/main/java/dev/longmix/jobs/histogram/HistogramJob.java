@@ -144,6 +144,7 @@ public final class HistogramJob {
     m.put("rows", ROWS_DIR);
     m.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
     m.put("versions", Versions.all());
+    HistogramReport.write(hconf.get(), cfg.output(), cfg.input(), h.fig2);
     Manifests.write(hconf.get(), cfg.output(), m);
     out.print(table(h.fig2));
     return new Result(h.fig2, h.log, m);

@@ -258,6 +258,7 @@ public final class PackJob {
     m.put("schema", Placement.PACKED_SCHEMA.simpleString());
     m.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
     m.put("versions", Versions.all());
+    PackReport.write(hconf.get(), cfg, plan, report, total, rows);
     Manifests.write(hconf.get(), cfg.output(), m);
 
     out.print(report.table());

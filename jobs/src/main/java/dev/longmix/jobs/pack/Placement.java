@@ -87,6 +87,7 @@ final class Placement {
     long maxItemTokens;
     double sumSquares;
     final TreeMap<String, Long> domainTokens = new TreeMap<>();
+    final TreeMap<String, Long> domainLongTokens = new TreeMap<>();
     long[] binTokens = new long[LengthBins.fig2().count()];
 
     Stats add(Stats o) {
@@ -99,6 +100,7 @@ final class Placement {
       maxItemTokens = Math.max(maxItemTokens, o.maxItemTokens);
       sumSquares += o.sumSquares;
       o.domainTokens.forEach((d, t) -> domainTokens.merge(d, t, Long::sum));
+      o.domainLongTokens.forEach((d, t) -> domainLongTokens.merge(d, t, Long::sum));
       for (int i = 0; i < binTokens.length; i++) {
         binTokens[i] += o.binTokens[i];
       }
@@ -125,6 +127,7 @@ final class Placement {
         s.sumSquares += (double) t * t;
         if (r.getBoolean(8)) {
           s.longTokens += t;
+          s.domainLongTokens.merge(r.getString(4), t, Long::sum);
         }
         if (copy > 0) {
           s.repeatedItems++;
