@@ -9,6 +9,8 @@ if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want"
   exit 0
 fi
 python3 -m venv "$venv"
-"$venv/bin/pip" install -q -r "$root/tools/requirements.txt"
+# The wheels come from the configured local mirror; do not wait on retries of an index that is not
+# reachable from this network (each retry round costs ~30 s per package it lacks).
+"$venv/bin/pip" install -q --retries 0 --timeout 15 -r "$root/tools/requirements.txt"
 echo "$want" > "$stamp"
 echo "python environment ready: $venv" >&2
