@@ -75,12 +75,19 @@ final class RunCommand {
             tok.fingerprint(),
             s.resolved());
     PackConfig.precheck(s);
+    checkDomainsNamed(s);
     boolean force = s.flag("force");
     boolean overwrite = s.flag("overwrite");
+    // Outputs that would be refused are refused now, before Spark starts (exit 2, nothing ran).
+    boolean skipTokenize =
+        skip(hadoop, "tokenize", tok.output(), tok.fingerprint(), force, overwrite, out);
+    boolean skipHistogram =
+        skip(hadoop, "histogram", hist.output(), hist.fingerprint(), force, overwrite, out);
+    OutputGuard.precheck(hadoop, "output", root + "/packed", overwrite);
 
     SparkSession spark = Sessions.create("longmix run", s.string("master"), s.sparkConf());
     try {
-      if (skip(hadoop, "tokenize", tok.output(), tok.fingerprint(), force, overwrite, out)) {
+      if (skipTokenize) {
         // done before
       } else {
         int code = TokenizeCommand.report(TokenizeJob.run(spark, tok, out), tok, out);
@@ -88,7 +95,7 @@ final class RunCommand {
           return code;
         }
       }
-      if (!skip(hadoop, "histogram", hist.output(), hist.fingerprint(), force, overwrite, out)) {
+      if (!skipHistogram) {
         HistogramJob.run(spark, hist, out);
       }
       JsonNode upstream = Manifests.read(hadoop, tok.output()).orElseThrow();
@@ -117,6 +124,37 @@ final class RunCommand {
       return ExitCode.OK;
     } finally {
       spark.stop();
+    }
+  }
+
+  /**
+   * Pack's domain names can be checked against the corpus only once the histogram exists, after
+   * Spark ran; when {@code --domains} fixes the set up front they are checked now instead.
+   */
+  static void checkDomainsNamed(Settings s) {
+    java.util.Set<String> domains = new java.util.LinkedHashSet<>(s.list("domains"));
+    if (domains.isEmpty()) {
+      return;
+    }
+    String shares = s.string(dev.longmix.common.plan.PlanConfig.DOMAIN_SHARES);
+    if (shares != null && shares.contains("=")) {
+      for (String part : shares.split(",")) {
+        String name = part.substring(0, Math.max(0, part.indexOf('='))).strip();
+        if (!domains.contains(name)) {
+          throw new dev.longmix.common.config.ConfigException(
+              dev.longmix.common.plan.PlanConfig.DOMAIN_SHARES,
+              shares,
+              "names domain '" + name + "', which is not in --domains " + domains);
+        }
+      }
+    }
+    for (String name : s.list(dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS)) {
+      if (!domains.contains(name)) {
+        throw new dev.longmix.common.config.ConfigException(
+            dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS,
+            String.join(",", s.list(dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS)),
+            "names domain '" + name + "', which is not in --domains " + domains);
+      }
     }
   }
 

@@ -69,6 +69,33 @@ public final class OutputGuard {
     }
   }
 
+  /**
+   * The refusals that do not depend on a fingerprint (a file, or someone else's non-empty
+   * directory), for an output whose fingerprint is known only once earlier stages ran.
+   */
+  public static void precheck(Configuration conf, String outputKey, String dir, boolean overwrite) {
+    try {
+      Path p = new Path(dir);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        return;
+      }
+      if (!fs.getFileStatus(p).isDirectory()) {
+        throw new ConfigException(outputKey, dir, "exists and is a file, not a directory");
+      }
+      if (overwrite
+          || Manifests.read(conf, dir).isPresent()
+          || fs.exists(new Path(p, STARTED))
+          || fs.listStatus(p).length == 0) {
+        return;
+      }
+      throw new ConfigException(
+          outputKey, dir, "exists, is not empty and was not written by longmix; pass --overwrite");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot inspect " + dir, e);
+    }
+  }
+
   /** Deletes whatever is at {@code dir} and leaves the started-marker for this fingerprint. */
   public static void begin(Configuration conf, String dir, String fingerprint) {
     try {
