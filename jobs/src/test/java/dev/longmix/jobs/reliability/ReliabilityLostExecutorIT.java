@@ -44,6 +44,9 @@ class ReliabilityLostExecutorIT {
       s.filter(p -> p.toString().endsWith(".jar")).forEach(sources::add);
     }
     sources.add(ChildRun.JAR);
+    // Spark's launcher takes jars/ only from a release layout (a RELEASE file); otherwise it looks
+    // for a source build's assembly/target/scala-2.13/jars.
+    Files.writeString(home.resolve("RELEASE"), "Spark jars of the longmix build, for tests\n");
     for (Path src : sources) {
       Path link = jars.resolve(src.getFileName());
       Files.deleteIfExists(link);
@@ -77,7 +80,14 @@ class ReliabilityLostExecutorIT {
     System.setProperty("spark.test.home", sparkHome().toString());
     Path root = tmp.resolve("cluster");
     List<String> args = Pipeline.runArgs(corpus, root, "local-cluster[2,1,1024]");
-    args.addAll(List.of("--conf", "spark.task.maxFailures=4"));
+    args.addAll(
+        List.of(
+            "--conf",
+            "spark.task.maxFailures=4",
+            // Without it the worker's command builder looks for launcher/target/scala-2.13 of a
+            // source build to learn the Scala version ("Cannot find any build directories").
+            "--conf",
+            "spark.executorEnv.SPARK_SCALA_VERSION=2.13"));
     Pipeline.stopSessions();
     CompletableFuture<Pipeline.Run> run = CompletableFuture.supplyAsync(() -> Pipeline.cli(args));
 
