@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -227,5 +228,23 @@ class ReliabilityConfigTest {
     assertTrue(line.contains(value), what + ": names " + value + ": " + line);
     assertTrue(line.length() > line.indexOf(value) + value.length() + 5, "states a rule: " + line);
     assertFalse(Files.exists(tmp.resolve("never")), what + ": nothing written");
+  }
+
+  /**
+   * The one documented exception: without --domains, run learns the corpus's domains from its
+   * histogram, so an unknown name in --domain-shares exits 2 after tokenize and histogram ran
+   * (their outputs are complete and kept; nothing is packed).
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void runChecksDomainNamesAgainstTheHistogramWhenDomainsAreNotGiven() throws Exception {
+    Path root = tmp.resolve("late");
+    Pipeline.Run r =
+        Pipeline.cli(
+            run("--output", root.toString(), "--domain-shares", "RedPajamaC4=0.5,Nope=0.5"));
+    assertEquals(2, r.code(), r.all());
+    assertTrue(r.err().contains("--domain-shares") && r.err().contains("Nope"), r.all());
+    assertTrue(Files.exists(root.resolve("histogram/_manifest.json")), "histogram kept");
+    assertFalse(Files.exists(root.resolve("packed")), "nothing packed");
   }
 }

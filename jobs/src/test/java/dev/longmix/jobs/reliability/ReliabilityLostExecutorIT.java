@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longmix.common.demo.SampleCorpus;
-import dev.longmix.jobs.spark.OutputGuard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +32,7 @@ class ReliabilityLostExecutorIT {
   static void stop() {
     Pipeline.stopSessions();
     System.clearProperty("spark.test.home");
+    System.clearProperty("spark.testing");
   }
 
   static Path sparkHome() throws IOException {
@@ -55,17 +55,27 @@ class ReliabilityLostExecutorIT {
     return home;
   }
 
-  static List<Long> executorPids() throws IOException {
-    List<Long> pids = new ArrayList<>();
-    ProcessHandle.allProcesses()
+  /** The pid of the executor with this id that this JVM's workers launched, or -1. */
+  static long executorPid(String executorId) {
+    long[] found = {-1};
+    ProcessHandle.current()
+        .descendants()
         .forEach(
             p -> {
-              String cmd = p.info().commandLine().orElse("");
-              if (cmd.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend")) {
-                pids.add(p.pid());
+              try {
+                String cmd =
+                    new String(
+                        Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+                        StandardCharsets.UTF_8);
+                if (cmd.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend")
+                    && cmd.contains("--executor-id\0" + executorId + "\0")) {
+                  found[0] = p.pid();
+                }
+              } catch (IOException e) {
+                // exited meanwhile
               }
             });
-    return pids;
+    return found[0];
   }
 
   @Test
@@ -77,6 +87,9 @@ class ReliabilityLostExecutorIT {
     Pipeline.Run a = Pipeline.cli(Pipeline.runArgs(corpus, clean, "local[2]"));
     assertEquals(0, a.code(), a.all());
 
+    // A local-cluster worker takes its SPARK_HOME from spark.test.home only under spark.testing
+    // (else from the SPARK_HOME environment variable, which a test cannot set for itself).
+    System.setProperty("spark.testing", "true");
     System.setProperty("spark.test.home", sparkHome().toString());
     Path root = tmp.resolve("cluster");
     List<String> args = Pipeline.runArgs(corpus, root, "local-cluster[2,1,1024]");
@@ -87,38 +100,48 @@ class ReliabilityLostExecutorIT {
             // Without it the worker's command builder looks for launcher/target/scala-2.13 of a
             // source build to learn the Scala version ("Cannot find any build directories").
             "--conf",
-            "spark.executorEnv.SPARK_SCALA_VERSION=2.13"));
+            "spark.executorEnv.SPARK_SCALA_VERSION=2.13",
+            "--conf",
+            "spark.extraListeners=" + TaskFailures.class.getName()));
+    TaskFailures.FAILED.clear();
+    TaskFailures.FIRST_TASK.clear();
     Pipeline.stopSessions();
     CompletableFuture<Pipeline.Run> run = CompletableFuture.supplyAsync(() -> Pipeline.cli(args));
 
-    Path started = root.resolve("tokenized").resolve(OutputGuard.STARTED);
+    // Kill an executor once a tokenize task has been running on it for 3 s (files take longer).
     long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-    List<Long> pids = List.of();
-    while (System.nanoTime() < end && !run.isDone()) {
-      pids = executorPids();
-      if (pids.size() >= 2 && Files.exists(started)) {
-        break;
+    String victimId = null;
+    while (System.nanoTime() < end && !run.isDone() && victimId == null) {
+      for (var e : TaskFailures.FIRST_TASK.entrySet()) {
+        if (System.nanoTime() - e.getValue() > TimeUnit.SECONDS.toNanos(3)) {
+          victimId = e.getKey();
+        }
       }
       Thread.sleep(100);
     }
     assertTrue(
-        !run.isDone() && pids.size() >= 2,
-        "two executors running during tokenize: "
-            + pids
-            + (run.isDone() ? "\n" + run.get().all() : ""));
-    Thread.sleep(4000); // the tokenize tasks are under way
-    long victim = pids.get(0);
-    assertTrue(!run.isDone(), "still running when the executor is killed");
+        victimId != null && !run.isDone(),
+        "a task running on an executor: " + (run.isDone() ? run.get().all() : "timed out"));
+    long victim = executorPid(victimId);
+    assertTrue(victim > 0, "executor " + victimId + "'s process");
     Process kill = new ProcessBuilder("kill", "-9", Long.toString(victim)).start();
     assertEquals(0, kill.waitFor());
-    String note = "[lost-executor] killed executor pid " + victim + " of " + pids + "\n";
+    String note = "[lost-executor] killed executor " + victimId + " (pid " + victim + ")\n";
     System.out.print(note);
 
     Pipeline.Run b = run.get(10, TimeUnit.MINUTES);
+    List<String> failed = List.copyOf(TaskFailures.FAILED);
     Files.writeString(
-        Path.of("target", "reliability-lost-executor.txt"), note + b.all(), StandardCharsets.UTF_8);
+        Path.of("target", "reliability-lost-executor.txt"),
+        note + "failed tasks: " + failed + "\n" + b.all(),
+        StandardCharsets.UTF_8);
     assertEquals(0, b.code(), b.all());
+    assertTrue(
+        failed.stream().anyMatch(f -> f.contains("ExecutorLostFailure")),
+        "the killed executor's running tasks failed and were redone: " + failed);
+    System.out.println("[lost-executor] tasks lost with the executor: " + failed);
     System.clearProperty("spark.test.home");
+    System.clearProperty("spark.testing");
 
     for (String stage : List.of("tokenized", "tokenized/_rejects", "histogram/rows", "packed")) {
       assertEquals(

@@ -1,10 +1,13 @@
 package dev.longmix.jobs.reliability;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.Success$;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 
 /**
  * Registered with {@code spark.extraListeners}: records every task that did not succeed, so a test
@@ -13,7 +16,15 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 public final class TaskFailures extends SparkListener {
   static final List<String> FAILED = new CopyOnWriteArrayList<>();
 
+  /** Executor id → when (System.nanoTime) its first task started. */
+  static final Map<String, Long> FIRST_TASK = new ConcurrentHashMap<>();
+
   public TaskFailures() {}
+
+  @Override
+  public void onTaskStart(SparkListenerTaskStart start) {
+    FIRST_TASK.putIfAbsent(start.taskInfo().executorId(), System.nanoTime());
+  }
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
