@@ -75,6 +75,7 @@ final class RunCommand {
             tok.fingerprint(),
             s.resolved());
     PackConfig.precheck(s);
+    checkDomainsNamed(s);
     boolean force = s.flag("force");
     boolean overwrite = s.flag("overwrite");
     // Decided before Spark starts, so an output that must not be replaced stops the run at once.
@@ -83,7 +84,7 @@ final class RunCommand {
     boolean skipHistogram =
         skip(hadoop, "histogram", hist.output(), hist.fingerprint(), force, overwrite, out);
     // The pack fingerprint needs the histogram; until it exists, refuse at least foreign data.
-    OutputGuard.requireOwned(hadoop, "output", root + "/packed", overwrite);
+    OutputGuard.precheck(hadoop, "output", root + "/packed", overwrite);
 
     SparkSession spark =
         Sessions.create(
@@ -127,6 +128,37 @@ final class RunCommand {
       return ExitCode.OK;
     } finally {
       spark.stop();
+    }
+  }
+
+  /**
+   * Pack's domain names can be checked against the corpus only once the histogram exists, after
+   * Spark ran; when {@code --domains} fixes the set up front they are checked now instead.
+   */
+  static void checkDomainsNamed(Settings s) {
+    java.util.Set<String> domains = new java.util.LinkedHashSet<>(s.list("domains"));
+    if (domains.isEmpty()) {
+      return;
+    }
+    String shares = s.string(dev.longmix.common.plan.PlanConfig.DOMAIN_SHARES);
+    if (shares != null && shares.contains("=")) {
+      for (String part : shares.split(",")) {
+        String name = part.substring(0, Math.max(0, part.indexOf('='))).strip();
+        if (!domains.contains(name)) {
+          throw new dev.longmix.common.config.ConfigException(
+              dev.longmix.common.plan.PlanConfig.DOMAIN_SHARES,
+              shares,
+              "names domain '" + name + "', which is not in --domains " + domains);
+        }
+      }
+    }
+    for (String name : s.list(dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS)) {
+      if (!domains.contains(name)) {
+        throw new dev.longmix.common.config.ConfigException(
+            dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS,
+            String.join(",", s.list(dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS)),
+            "names domain '" + name + "', which is not in --domains " + domains);
+      }
     }
   }
 

@@ -51,6 +51,10 @@ public final class Settings {
       }
       Option o = s.options.get(key);
       if (o == null) {
+        // Name the value the user gave it too (the word after it, unless that is another option).
+        if (value == null && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+          value = args[i + 1];
+        }
         throw new ConfigException(key, value, s.unknownRule());
       }
       if (o.isFlag()) {

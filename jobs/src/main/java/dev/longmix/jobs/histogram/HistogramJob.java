@@ -82,7 +82,8 @@ public final class HistogramJob {
     }
 
     @Override
-    public Iterator<Pair> call(Iterator<Row> rows) {
+    public Iterator<Pair> call(Iterator<Row> input) {
+      Iterator<Row> rows = dev.longmix.jobs.spark.FailureInjection.wrap("histogram", input);
       Pair p = new Pair(longThreshold);
       while (rows.hasNext()) {
         Row r = rows.next();

@@ -151,7 +151,8 @@ final class Placement {
     }
 
     @Override
-    public Iterator<Row> call(Integer index, Iterator<Row> rows) {
+    public Iterator<Row> call(Integer index, Iterator<Row> input) {
+      Iterator<Row> rows = dev.longmix.jobs.spark.FailureInjection.wrap("pack", input);
       long[] at = {partitionStarts[index]};
       return new Iterator<>() {
         @Override
@@ -258,7 +259,8 @@ final class Placement {
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> in) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> input) {
+      Iterator<InternalRow> in = dev.longmix.jobs.spark.FailureInjection.wrap("pack", input);
       return new Iterator<>() {
         RowFragment pending = in.hasNext() ? read(in.next()) : null;
 

@@ -70,22 +70,27 @@ public final class OutputGuard {
   }
 
   /**
-   * Refuses, unless {@code overwrite}, a directory that exists, is not empty and holds neither a
-   * longmix manifest nor a longmix start marker: someone else's data.
+   * The refusals that do not depend on a fingerprint (a file, or someone else's non-empty
+   * directory), for an output whose fingerprint is known only once earlier stages ran.
    */
-  public static void requireOwned(Configuration conf, String key, String dir, boolean overwrite) {
+  public static void precheck(Configuration conf, String outputKey, String dir, boolean overwrite) {
     try {
       Path p = new Path(dir);
       FileSystem fs = p.getFileSystem(conf);
-      if (overwrite || !fs.exists(p) || !fs.getFileStatus(p).isDirectory()) {
+      if (!fs.exists(p)) {
         return;
       }
-      if (fs.listStatus(p).length > 0
-          && !fs.exists(new Path(p, Manifests.FILE))
-          && !fs.exists(new Path(p, STARTED))) {
-        throw new ConfigException(
-            key, dir, "exists, is not empty and was not written by longmix; pass --overwrite");
+      if (!fs.getFileStatus(p).isDirectory()) {
+        throw new ConfigException(outputKey, dir, "exists and is a file, not a directory");
       }
+      if (overwrite
+          || Manifests.read(conf, dir).isPresent()
+          || fs.exists(new Path(p, STARTED))
+          || fs.listStatus(p).length == 0) {
+        return;
+      }
+      throw new ConfigException(
+          outputKey, dir, "exists, is not empty and was not written by longmix; pass --overwrite");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot inspect " + dir, e);
     }

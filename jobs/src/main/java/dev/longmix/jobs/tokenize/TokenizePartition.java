@@ -45,121 +45,125 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
   public Iterator<InternalRow> call(Iterator<InputFile> files) {
     HfTokenizer tokenizer = settings.tokenizer(tokenizerJson);
     JsonRecordParser parser = new JsonRecordParser(settings.fields());
-    return new Iterator<>() {
-      private LineSource source;
-      private InputFile file;
-      private UTF8String relative;
-      private long fileRejects;
-      private long bytesReported;
-      private InternalRow next;
+    Iterator<InternalRow> rows =
+        new Iterator<>() {
+          private LineSource source;
+          private InputFile file;
+          private UTF8String relative;
+          private long fileRejects;
+          private long bytesReported;
+          private InternalRow next;
 
-      @Override
-      public boolean hasNext() {
-        while (next == null) {
-          if (source == null) {
-            if (!files.hasNext()) {
-              return false;
+          @Override
+          public boolean hasNext() {
+            while (next == null) {
+              if (source == null) {
+                if (!files.hasNext()) {
+                  return false;
+                }
+                file = files.next();
+                relative = UTF8String.fromString(file.relative());
+                fileRejects = 0;
+                bytesReported = 0;
+                try {
+                  source = new LineSource(conf.get(), file);
+                } catch (IOException | RuntimeException e) {
+                  reject(RejectReason.UNREADABLE_FILE, 0, null);
+                  finishFile();
+                  continue;
+                }
+              }
+              try {
+                if (!source.lines.next()) {
+                  finishFile();
+                  continue;
+                }
+              } catch (IOException | RuntimeException e) {
+                reject(RejectReason.CORRUPT_FILE, source.lines.lineNumber() + 1, null);
+                finishFile();
+                continue;
+              }
+              next = process();
             }
-            file = files.next();
-            relative = UTF8String.fromString(file.relative());
-            fileRejects = 0;
-            bytesReported = 0;
+            return true;
+          }
+
+          private InternalRow process() {
+            byte[] buf = source.lines.buffer();
+            int start = source.lines.start();
+            int len = source.lines.length();
+            long line = source.lines.lineNumber();
+            ParsedLine parsed = parser.parse(buf, start, len);
+            if (parsed instanceof ParsedLine.Rejected r) {
+              reject(r.reason(), line, null);
+              return null;
+            }
+            ParsedLine.Document doc = (ParsedLine.Document) parsed;
+            int[] ids;
             try {
-              source = new LineSource(conf.get(), file);
-            } catch (IOException | RuntimeException e) {
-              reject(RejectReason.UNREADABLE_FILE, 0, null);
-              finishFile();
-              continue;
+              ids = tokenizer.encode(doc.text());
+            } catch (RuntimeException e) {
+              reject(RejectReason.TOKENIZER_ERROR, line, String.valueOf(e.getMessage()));
+              return null;
+            }
+            counters.read.add(1);
+            counters.documents.add(1);
+            long consumed = source.bytesRead();
+            counters.bytes.add(consumed - bytesReported);
+            bytesReported = consumed;
+            counters.tokens.add(ids.length);
+            // Catalyst rows directly: the ids go in as one array copy instead of a boxed Integer
+            // each.
+            return new GenericInternalRow(
+                new Object[] {
+                  DocumentId.of(file.relative(), line),
+                  UTF8String.fromString(doc.domain()),
+                  ids.length,
+                  doc.text().length(),
+                  UnsafeArrayData.fromPrimitiveArray(ids),
+                  relative,
+                  line
+                });
+          }
+
+          private void reject(RejectReason reason, long line, String tokenizerDetail) {
+            counters.read.add(1);
+            counters.rejected.add(1);
+            fileRejects++;
+            if (tokenizerDetail != null) {
+              counters.tokenizerErrors.add(
+                  new RejectRecord(file.relative(), line, reason.code(), tokenizerDetail, ""));
             }
           }
-          try {
-            if (!source.lines.next()) {
-              finishFile();
-              continue;
+
+          private void finishFile() {
+            if (source != null) {
+              try {
+                source.close();
+              } catch (IOException e) {
+                // The file was fully read or already reported as corrupt; a close error adds
+                // nothing.
+              }
             }
-          } catch (IOException | RuntimeException e) {
-            reject(RejectReason.CORRUPT_FILE, source.lines.lineNumber() + 1, null);
-            finishFile();
-            continue;
+            counters.bytes.add(file.bytes() - bytesReported);
+            bytesReported = file.bytes();
+            source = null;
+            counters.files.add(1);
+            if (fileRejects > 0) {
+              counters.filesWithRejects.add(file.index());
+            }
           }
-          next = process();
-        }
-        return true;
-      }
 
-      private InternalRow process() {
-        byte[] buf = source.lines.buffer();
-        int start = source.lines.start();
-        int len = source.lines.length();
-        long line = source.lines.lineNumber();
-        ParsedLine parsed = parser.parse(buf, start, len);
-        if (parsed instanceof ParsedLine.Rejected r) {
-          reject(r.reason(), line, null);
-          return null;
-        }
-        ParsedLine.Document doc = (ParsedLine.Document) parsed;
-        int[] ids;
-        try {
-          ids = tokenizer.encode(doc.text());
-        } catch (RuntimeException e) {
-          reject(RejectReason.TOKENIZER_ERROR, line, String.valueOf(e.getMessage()));
-          return null;
-        }
-        counters.read.add(1);
-        counters.documents.add(1);
-        long consumed = source.bytesRead();
-        counters.bytes.add(consumed - bytesReported);
-        bytesReported = consumed;
-        counters.tokens.add(ids.length);
-        // Catalyst rows directly: the ids go in as one array copy instead of a boxed Integer each.
-        return new GenericInternalRow(
-            new Object[] {
-              DocumentId.of(file.relative(), line),
-              UTF8String.fromString(doc.domain()),
-              ids.length,
-              doc.text().length(),
-              UnsafeArrayData.fromPrimitiveArray(ids),
-              relative,
-              line
-            });
-      }
-
-      private void reject(RejectReason reason, long line, String tokenizerDetail) {
-        counters.read.add(1);
-        counters.rejected.add(1);
-        fileRejects++;
-        if (tokenizerDetail != null) {
-          counters.tokenizerErrors.add(
-              new RejectRecord(file.relative(), line, reason.code(), tokenizerDetail, ""));
-        }
-      }
-
-      private void finishFile() {
-        if (source != null) {
-          try {
-            source.close();
-          } catch (IOException e) {
-            // The file was fully read or already reported as corrupt; a close error adds nothing.
+          @Override
+          public InternalRow next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            InternalRow r = next;
+            next = null;
+            return r;
           }
-        }
-        counters.bytes.add(file.bytes() - bytesReported);
-        bytesReported = file.bytes();
-        source = null;
-        counters.files.add(1);
-        if (fileRejects > 0) {
-          counters.filesWithRejects.add(file.index());
-        }
-      }
-
-      @Override
-      public InternalRow next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        InternalRow r = next;
-        next = null;
-        return r;
-      }
-    };
+        };
+    return dev.longmix.jobs.spark.FailureInjection.wrap("tokenize", rows);
   }
 }
