@@ -144,4 +144,52 @@ class PackJobTest {
     Row last = ra.get(ra.size() - 1);
     assertEquals(budget % 1000 == 0 ? 0 : 1000 - budget % 1000, last.getInt(4));
   }
+
+  @Test
+  void localOneAndLocalTwoWriteTheSameRows() throws Exception {
+    // Each run is a real command in its own session, so --master takes effect.
+    String[] digests = new String[2];
+    String[] masters = {"local[1]", "local[2]"};
+    for (int i = 0; i < 2; i++) {
+      String out = dir.resolve("master-" + i).toString();
+      dev.longmix.jobs.tokenize.TokenizeFixtures.stopSessions();
+      int code =
+          dev.longmix.jobs.Main.run(
+              new String[] {
+                "pack",
+                "--input",
+                fx.input,
+                "--histogram",
+                fx.histogram,
+                "--output",
+                out,
+                "--strategy",
+                "global",
+                "--budget-tokens",
+                Long.toString(budget),
+                "--seq-len",
+                "1500",
+                "--seed",
+                "3",
+                "--master",
+                masters[i],
+                "--progress-interval",
+                "0",
+                "--conf",
+                "spark.sql.shuffle.partitions=" + (i == 0 ? 3 : 11)
+              },
+              PackFixtures.QUIET,
+              System.err);
+      assertEquals(0, code, masters[i]);
+      com.fasterxml.jackson.databind.JsonNode m =
+          dev.longmix.jobs.spark.Manifests.read(new org.apache.hadoop.conf.Configuration(), out)
+              .orElseThrow();
+      digests[i] = m.path("counts").path("content_digest").asText();
+      assertEquals(masters[i], m.path("config").path("master").asText());
+    }
+    assertEquals(digests[0], digests[1], "local[1] and local[2] wrote different rows");
+    List<Row> a = PackFixtures.rows(LocalSpark.get(), dir.resolve("master-0").toString());
+    List<Row> b = PackFixtures.rows(LocalSpark.get(), dir.resolve("master-1").toString());
+    assertEquals(a, b);
+  }
 }

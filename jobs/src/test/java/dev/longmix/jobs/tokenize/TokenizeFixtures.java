@@ -19,7 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Writes corpus files line by line, remembering what each line should become. */
-final class TokenizeFixtures {
+public final class TokenizeFixtures {
   private TokenizeFixtures() {}
 
   /** One input line: its raw bytes and either the document text or the expected reject reason. */
@@ -116,7 +116,7 @@ final class TokenizeFixtures {
         (System.nanoTime() - t0) / 1_000_000);
   }
 
-  static void stopSessions() {
+  public static void stopSessions() {
     if (SparkSession.getActiveSession().isDefined()) {
       SparkSession.getActiveSession().get().stop();
     }
