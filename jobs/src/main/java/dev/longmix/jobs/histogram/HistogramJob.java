@@ -7,6 +7,8 @@ import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.spark.Progress;
+import dev.longmix.jobs.spark.StageProgress;
 import dev.longmix.jobs.spark.Versions;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -108,6 +110,15 @@ public final class HistogramJob {
   }
 
   public static Result run(SparkSession spark, HistogramConfig cfg, PrintStream out) {
+    try (Progress p = StageProgress.start(spark, "histogram", PROGRESS_SECONDS, out)) {
+      return runSteps(spark, cfg, out);
+    }
+  }
+
+  /** Histograms are quick next to tokenize; a fixed cadence keeps their config unchanged. */
+  private static final long PROGRESS_SECONDS = 10;
+
+  private static Result runSteps(SparkSession spark, HistogramConfig cfg, PrintStream out) {
     long t0 = System.nanoTime();
     HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     OutputGuard.begin(hconf.get(), cfg.output(), cfg.fingerprint());

@@ -24,6 +24,8 @@ import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.spark.Progress;
+import dev.longmix.jobs.spark.StageProgress;
 import dev.longmix.jobs.spark.Versions;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -66,6 +68,12 @@ public final class PackJob {
       Map<String, Object> manifest) {}
 
   public static Result run(SparkSession spark, PackConfig cfg, PrintStream out) {
+    try (Progress p = StageProgress.start(spark, "pack", cfg.progressSeconds(), out)) {
+      return runSteps(spark, cfg, out);
+    }
+  }
+
+  private static Result runSteps(SparkSession spark, PackConfig cfg, PrintStream out) {
     long t0 = System.nanoTime();
     Plan plan = cfg.plan();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

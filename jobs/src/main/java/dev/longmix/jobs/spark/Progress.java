@@ -16,7 +16,8 @@ public final class Progress implements AutoCloseable {
 
   /**
    * @param status the stage's own words for what is done so far (counts, rates)
-   * @param fractionDone between 0 and 1, for the time-left estimate
+   * @param fractionDone between 0 and 1, for the time-left estimate; null when the stage cannot
+   *     tell (then only the elapsed time is printed)
    */
   public Progress(
       String stage,
@@ -34,7 +35,15 @@ public final class Progress implements AutoCloseable {
                   return;
                 }
                 if (!stopped) {
-                  out.println(line(stage, status.get(), fractionDone.getAsDouble()));
+                  out.println(
+                      fractionDone == null
+                          ? String.format(
+                              Locale.ROOT,
+                              "[%s] %s, elapsed %s",
+                              stage,
+                              status.get(),
+                              formatDuration(elapsedSeconds()))
+                          : line(stage, status.get(), fractionDone.getAsDouble()));
                 }
               }
             },
