@@ -136,6 +136,54 @@ final class S3TokenizeCheck {
     Run again = main(remote);
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("nothing to do"), again.out());
+
+    // The whole pipeline, every stage written to s3a://, equals the same pipeline on local disk.
+    String localRoot = tmp.resolve("local-root").toString();
+    String s3Root = "s3a://" + bucket + "/root";
+    List<String> pipeline =
+        List.of(
+            "--strategy",
+            "per-source",
+            "--budget-fraction",
+            "0.3",
+            "--seq-len",
+            "4096",
+            "--seed",
+            "1",
+            "--max-copies",
+            "4",
+            "--infeasible",
+            "repeat");
+    List<String> localRun =
+        new ArrayList<>(List.of("run", "--input", corpus.toString(), "--output", localRoot));
+    localRun.addAll(common);
+    localRun.addAll(pipeline);
+    Run lr = main(localRun);
+    assertEquals(0, lr.code(), "local pipeline:\n" + lr.out() + lr.err());
+    List<String> remoteRun =
+        new ArrayList<>(List.of("run", "--input", remoteCorpus.toString(), "--output", s3Root));
+    remoteRun.addAll(common);
+    remoteRun.addAll(pipeline);
+    remoteRun.addAll(s3.confArgs());
+    Run rr = main(remoteRun);
+    assertEquals(0, rr.code(), "s3 pipeline:\n" + rr.out() + rr.err());
+    JsonNode lh = Manifests.read(new Configuration(), localRoot + "/histogram").orElseThrow();
+    JsonNode sh = Manifests.read(hconf, s3Root + "/histogram").orElseThrow();
+    assertEquals(lh.path("domains"), sh.path("domains"), "histogram");
+    JsonNode lp = Manifests.read(new Configuration(), localRoot + "/packed").orElseThrow();
+    JsonNode sp = Manifests.read(hconf, s3Root + "/packed").orElseThrow();
+    assertTrue(lp.path("counts").path("rows").asLong() > 0, lp.toString());
+    assertEquals(lp.path("counts"), sp.path("counts"), "packed rows, tokens, tail and digest");
+    for (String stage : List.of("tokenized", "histogram", "packed")) {
+      String manifest = read(hconf, s3Root + "/" + stage + "/_manifest.json");
+      assertFalse(manifest.contains(s3.secretKey()), stage + " manifest holds the secret key");
+    }
+    assertEquals(
+        "magic",
+        Manifests.JSON
+            .readTree(read(hconf, s3Root + "/packed/_SUCCESS"))
+            .path("committer")
+            .asText());
   }
 
   static List<String> rows(SparkSession spark, String dir) {
