@@ -15,15 +15,14 @@ final class HistogramCommand {
 
   static int run(Settings s, PrintStream out) {
     HistogramConfig cfg = HistogramConfig.from(s, HadoopConf.fromSparkConf(s.sparkConf()));
-    if (OutputGuard.decide(
-            HadoopConf.fromSparkConf(s.sparkConf()),
-            "output",
-            cfg.output(),
-            cfg.fingerprint(),
-            s.flag("force"),
-            s.flag("overwrite"))
-        == OutputGuard.Decision.SKIP) {
-      out.println("[histogram] " + cfg.output() + " is complete for this input; nothing to do");
+    if (OutputGuard.upToDate(
+        HadoopConf.fromSparkConf(s.sparkConf()),
+        "histogram",
+        cfg.output(),
+        cfg.fingerprint(),
+        s.flag("force"),
+        s.flag("overwrite"),
+        out)) {
       return ExitCode.OK;
     }
     SparkSession spark =

@@ -25,15 +25,14 @@ final class PackCommand {
     if (cfg.dryRun()) {
       return ExitCode.OK;
     }
-    if (OutputGuard.decide(
-            HadoopConf.fromSparkConf(s.sparkConf()),
-            "output",
-            cfg.output(),
-            cfg.fingerprint(),
-            s.flag("force"),
-            s.flag("overwrite"))
-        == OutputGuard.Decision.SKIP) {
-      out.println("[pack] " + cfg.output() + " is complete for these settings; nothing to do");
+    if (OutputGuard.upToDate(
+        HadoopConf.fromSparkConf(s.sparkConf()),
+        "pack",
+        cfg.output(),
+        cfg.fingerprint(),
+        s.flag("force"),
+        s.flag("overwrite"),
+        out)) {
       return ExitCode.OK;
     }
     SparkSession spark =

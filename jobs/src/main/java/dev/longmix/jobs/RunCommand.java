@@ -170,11 +170,6 @@ final class RunCommand {
       boolean force,
       boolean overwrite,
       PrintStream out) {
-    if (OutputGuard.decide(hadoop, "output", dir, fingerprint, force, overwrite)
-        == OutputGuard.Decision.SKIP) {
-      out.println("[" + stage + "] " + dir + " is complete for these settings; skipped");
-      return true;
-    }
-    return false;
+    return OutputGuard.upToDate(hadoop, stage, dir, fingerprint, force, overwrite, out);
   }
 }

@@ -18,19 +18,14 @@ final class TokenizeCommand {
 
   static int run(Settings s, PrintStream out) {
     TokenizeConfig cfg = TokenizeConfig.from(s, HadoopConf.fromSparkConf(s.sparkConf()));
-    OutputGuard.Decision d =
-        OutputGuard.decide(
-            HadoopConf.fromSparkConf(s.sparkConf()),
-            "output",
-            cfg.output(),
-            cfg.fingerprint(),
-            s.flag("force"),
-            s.flag("overwrite"));
-    if (d == OutputGuard.Decision.SKIP) {
-      out.println(
-          "[tokenize] "
-              + cfg.output()
-              + " is complete for these inputs and settings; nothing to do (--force to redo)");
+    if (OutputGuard.upToDate(
+        HadoopConf.fromSparkConf(s.sparkConf()),
+        "tokenize",
+        cfg.output(),
+        cfg.fingerprint(),
+        s.flag("force"),
+        s.flag("overwrite"),
+        out)) {
       return ExitCode.OK;
     }
     out.printf(

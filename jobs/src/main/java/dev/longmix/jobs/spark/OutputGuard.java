@@ -70,6 +70,31 @@ public final class OutputGuard {
   }
 
   /**
+   * Whether {@code dir} already holds the complete output of this stage for {@code fingerprint}, in
+   * which case the stage is skipped and says so; refusals surface as {@link ConfigException}.
+   */
+  public static boolean upToDate(
+      Configuration conf,
+      String stage,
+      String dir,
+      String fingerprint,
+      boolean force,
+      boolean overwrite,
+      java.io.PrintStream out) {
+    if (decide(conf, "output", dir, fingerprint, force, overwrite) != Decision.SKIP) {
+      return false;
+    }
+    out.println(
+        "["
+            + stage
+            + "] "
+            + dir
+            + " is complete for these inputs and settings; skipped, nothing to do (--force to"
+            + " redo)");
+    return true;
+  }
+
+  /**
    * The refusals that do not depend on a fingerprint (a file, or someone else's non-empty
    * directory), for an output whose fingerprint is known only once earlier stages ran.
    */

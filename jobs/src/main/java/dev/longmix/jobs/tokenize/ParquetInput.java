@@ -3,7 +3,6 @@ package dev.longmix.jobs.tokenize;
 import static org.apache.spark.sql.functions.col;
 
 import dev.longmix.common.config.ConfigException;
-import dev.longmix.common.corpus.DocumentId;
 import dev.longmix.common.corpus.JsonRecordParser;
 import dev.longmix.common.corpus.ParsedLine;
 import dev.longmix.common.tokenizer.HfTokenizer;
@@ -22,8 +21,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -125,16 +122,13 @@ final class ParquetInput {
               counters.documents.add(1);
               counters.tokens.add(ids.length);
               next =
-                  new GenericInternalRow(
-                      new Object[] {
-                        DocumentId.of(f.relative(), line),
-                        UTF8String.fromString(d.domain()),
-                        ids.length,
-                        d.text().length(),
-                        UnsafeArrayData.fromPrimitiveArray(ids),
-                        UTF8String.fromString(f.relative()),
-                        line
-                      });
+                  DocumentRow.of(
+                      f.relative(),
+                      UTF8String.fromString(f.relative()),
+                      line,
+                      d.domain(),
+                      d.text().length(),
+                      ids);
             } else {
               counters.rejected.add(1);
               counters.filesWithRejects.add(f.index());

@@ -1,6 +1,5 @@
 package dev.longmix.jobs.tokenize;
 
-import dev.longmix.common.corpus.DocumentId;
 import dev.longmix.common.corpus.JsonRecordParser;
 import dev.longmix.common.corpus.ParsedLine;
 import dev.longmix.common.corpus.RejectReason;
@@ -12,8 +11,6 @@ import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -112,18 +109,8 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
             counters.bytes.add(consumed - bytesReported);
             bytesReported = consumed;
             counters.tokens.add(ids.length);
-            // Catalyst rows directly: the ids go in as one array copy instead of a boxed Integer
-            // each.
-            return new GenericInternalRow(
-                new Object[] {
-                  DocumentId.of(file.relative(), line),
-                  UTF8String.fromString(doc.domain()),
-                  ids.length,
-                  doc.text().length(),
-                  UnsafeArrayData.fromPrimitiveArray(ids),
-                  relative,
-                  line
-                });
+            return DocumentRow.of(
+                file.relative(), relative, line, doc.domain(), doc.text().length(), ids);
           }
 
           private void reject(RejectReason reason, long line, String tokenizerDetail) {
