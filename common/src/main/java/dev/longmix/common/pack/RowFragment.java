@@ -1,5 +1,6 @@
 package dev.longmix.common.pack;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param fromToken offset of the fragment's first token inside its item
  * @param tokens the fragment's token ids (a copy, exactly its length)
  */
+@SuppressWarnings("ArrayRecordComponent") // a carrier for shuffles; never compared by value
 public record RowFragment(
     long row,
     int offsetInRow,
@@ -29,7 +31,8 @@ public record RowFragment(
     int piece,
     int copy,
     int fromToken,
-    int[] tokens) {
+    int[] tokens)
+    implements Serializable {
 
   /** Tokens in the fragment. */
   public int length() {

@@ -1,11 +1,13 @@
 package dev.longmix.jobs.pack;
 
 import static org.apache.spark.sql.functions.bit_xor;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.longmix.common.histogram.LengthBins;
@@ -43,8 +45,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.sketch.BloomFilter;
 import scala.Tuple2;
 
 /**
@@ -54,6 +60,17 @@ import scala.Tuple2;
 public final class PackJob {
   /** Tokens per output file, roughly (64 MB of ids before compression). */
   static final long TOKENS_PER_FILE = 16L << 20;
+
+  static final long MIN_FILES = 8;
+
+  /**
+   * Up to this many selected items (about 80 bytes each once hashed), the items are broadcast to
+   * the ids scan instead of shuffling selected documents' ids; Spark conf {@code
+   * spark.longmix.pack.broadcastItems} overrides it (tests use 0 to force the shuffle).
+   */
+  static final long BROADCAST_ITEMS_DEFAULT = 1_000_000;
+
+  static final String BROADCAST_ITEMS_KEY = "spark.longmix.pack.broadcastItems";
 
   private PackJob() {}
 
@@ -178,28 +195,50 @@ public final class PackJob {
                             col("from_token"),
                             col("tokens")))
                     .as("items"));
-    Dataset<Row> joined =
+    // Only selected documents' ids go on: a Bloom filter of their doc ids (no false negatives)
+    // drops the others right after the scan, and while the selection is small the items are
+    // broadcast so the ids are not shuffled at all.
+    Broadcast<BloomFilter> selectedDocs =
+        jsc.broadcast(
+            sorted
+                .mapPartitions(new Selection.DocFilter(total.items))
+                .treeReduce(BloomFilter::mergeInPlace));
+    UserDefinedFunction selected =
+        udf(
+            (UDF1<Long, Boolean>) id -> selectedDocs.value().mightContainLong(id),
+            DataTypes.BooleanType);
+    Dataset<Row> ids =
         spark
             .read()
             .parquet(cfg.input())
             .select(col("doc_id"), col("input_ids"))
-            .join(byDoc, "doc_id")
+            .filter(selected.apply(col("doc_id")));
+    long broadcastItems =
+        Long.parseLong(
+            spark.conf().get(BROADCAST_ITEMS_KEY, Long.toString(BROADCAST_ITEMS_DEFAULT)));
+    Dataset<Row> joined =
+        ids.join(total.items <= broadcastItems ? broadcast(byDoc) : byDoc, "doc_id")
             .select(col("doc_id"), col("input_ids"), col("items"));
-    JavaRDD<InternalRow> fragments =
+    // Files of at most TOKENS_PER_FILE tokens, and at least MIN_FILES so that a small output is
+    // still assembled and written by several tasks; fixed by the row count alone, never by the
+    // cluster, so the same config writes the same files anywhere.
+    int files =
+        (int)
+            Math.max(
+                1,
+                Math.min(
+                    rows,
+                    Math.max(MIN_FILES, (total.tokens + TOKENS_PER_FILE - 1) / TOKENS_PER_FILE)));
+    int seqLen = cfg.packing().seqLen();
+    JavaRDD<InternalRow> packed =
         joined
             .queryExecution()
             .toRdd()
             .toJavaRDD()
-            .mapPartitions(new Placement.Fragments(cfg.packing().seqLen(), rows));
-    int files =
-        (int) Math.max(1, Math.min(rows, (total.tokens + TOKENS_PER_FILE - 1) / TOKENS_PER_FILE));
-    JavaRDD<InternalRow> packed =
-        Frames.fromInternalRows(spark, fragments, Placement.FRAGMENT_SCHEMA)
-            .repartitionByRange(files, col("row"))
-            .sortWithinPartitions(col("row"), col("offset"))
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
+            .mapPartitions(new Placement.Fragments(seqLen, rows))
+            .mapToPair(f -> Placement.RowRanges.keyed(f, seqLen))
+            .repartitionAndSortWithinPartitions(new Placement.RowRanges(files, rows, seqLen))
+            .values()
             .mapPartitions(new Placement.Assemble(cfg.packing()));
     Frames.fromInternalRows(spark, packed, Placement.PACKED_SCHEMA)
         .write()

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Row;
@@ -26,6 +27,7 @@ import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import scala.Tuple2;
 
 /** Global offsets, fragments and row assembly: the partition functions of packing. */
 final class Placement {
@@ -41,18 +43,6 @@ final class Placement {
           .add("copy", DataTypes.IntegerType, false)
           .add("from_token", DataTypes.IntegerType, false)
           .add("tokens", DataTypes.IntegerType, false);
-
-  /** One item's part of one row. */
-  static final StructType FRAGMENT_SCHEMA =
-      new StructType()
-          .add("row", DataTypes.LongType, false)
-          .add("offset", DataTypes.IntegerType, false)
-          .add("doc_id", DataTypes.LongType, false)
-          .add("domain", DataTypes.StringType, false)
-          .add("piece", DataTypes.IntegerType, false)
-          .add("copy", DataTypes.IntegerType, false)
-          .add("from_token", DataTypes.IntegerType, false)
-          .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
 
   static final StructType SPAN_SCHEMA =
       new StructType()
@@ -182,7 +172,7 @@ final class Placement {
    * Splits every item of a joined document into row fragments. Input rows: doc_id, input_ids, items
    * (array of struct global_start, domain, piece, copy, from_token, tokens).
    */
-  static final class Fragments implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  static final class Fragments implements FlatMapFunction<Iterator<InternalRow>, RowFragment> {
     private static final long serialVersionUID = 1L;
     private final int seqLen;
     private final long rows;
@@ -193,10 +183,10 @@ final class Placement {
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> in) {
+    public Iterator<RowFragment> call(Iterator<InternalRow> in) {
       // Lazily, one document at a time: a task holds one document's fragments, not a partition's.
       return new Iterator<>() {
-        private Iterator<InternalRow> current = Collections.emptyIterator();
+        private Iterator<RowFragment> current = Collections.emptyIterator();
 
         @Override
         public boolean hasNext() {
@@ -207,7 +197,7 @@ final class Placement {
         }
 
         @Override
-        public InternalRow next() {
+        public RowFragment next() {
           if (!hasNext()) {
             throw new NoSuchElementException();
           }
@@ -216,8 +206,8 @@ final class Placement {
       };
     }
 
-    private List<InternalRow> fragmentsOf(InternalRow r) {
-      List<InternalRow> out = new ArrayList<>();
+    private List<RowFragment> fragmentsOf(InternalRow r) {
+      List<RowFragment> out = new ArrayList<>();
       long docId = r.getLong(0);
       int[] ids = r.getArray(1).toIntArray();
       ArrayData items = r.getArray(2);
@@ -231,26 +221,58 @@ final class Placement {
           if (f.row() >= rows) {
             continue; // the dropped partial last row
           }
-          out.add(
-              new GenericInternalRow(
-                  new Object[] {
-                    f.row(),
-                    f.offsetInRow(),
-                    f.docId(),
-                    UTF8String.fromString(f.domain()),
-                    f.piece(),
-                    f.copy(),
-                    f.fromToken(),
-                    UnsafeArrayData.fromPrimitiveArray(f.tokens())
-                  }));
+          out.add(f);
         }
       }
       return out;
     }
   }
 
+  /**
+   * Where a fragment goes for assembly: its global token position (row * seqLen + offset) is the
+   * shuffle key, and each output file holds a contiguous range of rows. Known up front from the row
+   * count, so no sampling pass recomputes the join the way a range repartition would.
+   */
+  static final class RowRanges extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int files;
+    private final long rows;
+    private final int seqLen;
+
+    RowRanges(int files, long rows, int seqLen) {
+      this.files = files;
+      this.rows = Math.max(1, rows);
+      this.seqLen = seqLen;
+    }
+
+    static Tuple2<Long, RowFragment> keyed(RowFragment f, int seqLen) {
+      return new Tuple2<>(f.row() * seqLen + f.offsetInRow(), f);
+    }
+
+    @Override
+    public int numPartitions() {
+      return files;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      long row = (Long) key / seqLen;
+      return (int) Math.min(files - 1, Math.multiplyExact(row, files) / rows);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RowRanges r && r.files == files && r.rows == rows && r.seqLen == seqLen;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(files, rows, seqLen);
+    }
+  }
+
   /** Assembles consecutive fragments (sorted by row, offset) into packed rows. */
-  static final class Assemble implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  static final class Assemble implements FlatMapFunction<Iterator<RowFragment>, InternalRow> {
     private static final long serialVersionUID = 1L;
     private final PackingConfig config;
 
@@ -259,10 +281,10 @@ final class Placement {
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> input) {
-      Iterator<InternalRow> in = dev.longmix.jobs.spark.FailureInjection.wrap("pack", input);
+    public Iterator<InternalRow> call(Iterator<RowFragment> input) {
+      Iterator<RowFragment> in = dev.longmix.jobs.spark.FailureInjection.wrap("pack", input);
       return new Iterator<>() {
-        RowFragment pending = in.hasNext() ? read(in.next()) : null;
+        RowFragment pending = in.hasNext() ? in.next() : null;
 
         @Override
         public boolean hasNext() {
@@ -279,7 +301,7 @@ final class Placement {
           frags.add(pending);
           pending = null;
           while (in.hasNext()) {
-            RowFragment f = read(in.next());
+            RowFragment f = in.next();
             if (f.row() != row) {
               pending = f;
               break;
@@ -289,18 +311,6 @@ final class Placement {
           return toInternal(RowAssembler.assemble(row, frags, config));
         }
       };
-    }
-
-    private static RowFragment read(InternalRow r) {
-      return new RowFragment(
-          r.getLong(0),
-          r.getInt(1),
-          r.getLong(2),
-          r.getUTF8String(3).toString(),
-          r.getInt(4),
-          r.getInt(5),
-          r.getInt(6),
-          r.getArray(7).toIntArray());
     }
 
     private static InternalRow toInternal(PackedRow p) {

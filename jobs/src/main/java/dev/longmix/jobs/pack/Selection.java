@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.sketch.BloomFilter;
 import scala.Tuple2;
 
 /** The partition functions of selection; each reads (doc_id, domain, n_tokens) rows only. */
@@ -146,6 +147,25 @@ final class Selection {
         }
       }
       return out.iterator();
+    }
+  }
+
+  /** A Bloom filter of the doc ids among one partition's selected items (rows: ITEM_SCHEMA). */
+  static final class DocFilter implements FlatMapFunction<Iterator<Row>, BloomFilter> {
+    private static final long serialVersionUID = 1L;
+    private final long expectedItems;
+
+    DocFilter(long expectedItems) {
+      this.expectedItems = Math.max(1, expectedItems);
+    }
+
+    @Override
+    public Iterator<BloomFilter> call(Iterator<Row> rows) {
+      BloomFilter f = BloomFilter.create(expectedItems, 0.01);
+      while (rows.hasNext()) {
+        f.putLong(rows.next().getLong(1));
+      }
+      return List.of(f).iterator();
     }
   }
 }

@@ -130,10 +130,13 @@ class PackJobTest {
     String b = dir.resolve("det-b").toString();
     String before = spark.conf().get("spark.sql.shuffle.partitions");
     spark.conf().set("spark.sql.shuffle.partitions", "9");
+    // and the other join: selected ids shuffled to the items instead of items broadcast
+    spark.conf().set(PackJob.BROADCAST_ITEMS_KEY, "0");
     try {
       other.pack(spark, b, args);
     } finally {
       spark.conf().set("spark.sql.shuffle.partitions", before);
+      spark.conf().unset(PackJob.BROADCAST_ITEMS_KEY);
     }
     List<Row> ra = PackFixtures.rows(spark, a);
     List<Row> rb = PackFixtures.rows(spark, b);
@@ -176,7 +179,9 @@ class PackJobTest {
                 "--progress-interval",
                 "0",
                 "--conf",
-                "spark.sql.shuffle.partitions=" + (i == 0 ? 3 : 11)
+                "spark.sql.shuffle.partitions=" + (i == 0 ? 3 : 11),
+                "--conf",
+                PackJob.BROADCAST_ITEMS_KEY + "=" + (i == 0 ? 0 : 1_000_000)
               },
               PackFixtures.QUIET,
               System.err);
