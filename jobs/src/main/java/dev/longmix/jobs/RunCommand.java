@@ -100,7 +100,7 @@ final class RunCommand {
         }
       }
       if (!skipHistogram) {
-        HistogramJob.run(spark, hist, out);
+        HistogramJob.run(spark, hist, out, tok.progressSeconds());
       }
       JsonNode upstream = Manifests.read(hadoop, tok.output()).orElseThrow();
       PackConfig pack;
