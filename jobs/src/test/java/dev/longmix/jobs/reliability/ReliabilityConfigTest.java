@@ -161,9 +161,9 @@ class ReliabilityConfigTest {
         Arguments.of("missing input", plan("--histogram", absent), "--histogram", absent),
         Arguments.of(
             "shares not summing to 1",
-            plan("--domain-shares", "RedPajamaC4=0.5,RedPajamaBook=0.4"),
+            plan("--domain-shares", "RedPajamaC4=0.5, RedPajamaBook=0.4"),
             "--domain-shares",
-            "RedPajamaBook=0.4"),
+            "'RedPajamaC4=0.5, RedPajamaBook=0.4': shares must sum to 1"),
         Arguments.of(
             "unknown domain in weights",
             plan("--domain-shares", "RedPajamaC4=0.5,Nope=0.5"),
@@ -178,7 +178,7 @@ class ReliabilityConfigTest {
             "shares not summing to 1",
             pack("--domain-shares", "RedPajamaC4=0.5,RedPajamaBook=0.4"),
             "--domain-shares",
-            "RedPajamaBook=0.4"),
+            "'RedPajamaC4=0.5,RedPajamaBook=0.4': shares must sum to 1"),
         Arguments.of(
             "unknown domain in weights",
             pack("--domain-shares", "RedPajamaC4=0.5,Nope=0.5"),
@@ -198,7 +198,7 @@ class ReliabilityConfigTest {
             "shares not summing to 1",
             run("--domain-shares", "RedPajamaC4=0.5,RedPajamaBook=0.4"),
             "--domain-shares",
-            "RedPajamaBook=0.4"),
+            "'RedPajamaC4=0.5,RedPajamaBook=0.4': shares must sum to 1"),
         Arguments.of(
             "unknown domain in weights (--domains given)",
             run(
