@@ -15,6 +15,7 @@ final class HistogramCommand {
 
   static int run(Settings s, PrintStream out) {
     HistogramConfig cfg = HistogramConfig.from(s, HadoopConf.fromSparkConf(s.sparkConf()));
+    long progressSeconds = s.nonNegativeLong("progress-interval");
     if (OutputGuard.upToDate(
         HadoopConf.fromSparkConf(s.sparkConf()),
         "histogram",
@@ -32,7 +33,7 @@ final class HistogramCommand {
             s.sparkConf(),
             java.util.List.of(cfg.output()));
     try {
-      HistogramJob.run(spark, cfg, out);
+      HistogramJob.run(spark, cfg, out, progressSeconds);
       out.println("[histogram] wrote " + cfg.output());
       return ExitCode.OK;
     } finally {

@@ -1,11 +1,15 @@
 package dev.longmix.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longmix.common.config.ConfigException;
+import dev.longmix.common.plan.DomainShares;
 import dev.longmix.common.plan.InfeasiblePlanException;
+import dev.longmix.common.plan.PlanConfig;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Option;
 import dev.longmix.jobs.cli.Settings;
 import dev.longmix.jobs.histogram.HistogramConfig;
+import dev.longmix.jobs.histogram.HistogramFiles;
 import dev.longmix.jobs.histogram.HistogramJob;
 import dev.longmix.jobs.pack.PackConfig;
 import dev.longmix.jobs.pack.PackJob;
@@ -18,7 +22,12 @@ import dev.longmix.jobs.tokenize.TokenizeConfig;
 import dev.longmix.jobs.tokenize.TokenizeJob;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
@@ -48,6 +57,13 @@ final class RunCommand {
         Each stage is skipped when its output is complete for the same inputs and settings, so
         changing only the strategy reruns only pack. --budget-fraction is resolved against the
         corpus's tokens once the histogram exists.
+
+        The domains named in --domain-shares and --upsample-domains are checked before Spark
+        starts: against the corpus's own when ROOT/histogram or ROOT/tokenized is reused, else
+        against --domains when it is given. Otherwise (a first run without --domains, where any
+        name is a domain) they can be checked only once the histogram exists: still exit 2, after
+        tokenize and histogram ran (their outputs are kept), with a note at the start for a name
+        that is not one of SlimPajama's seven.
         """,
         o);
   }
@@ -75,7 +91,6 @@ final class RunCommand {
             tok.fingerprint(),
             s.resolved());
     PackConfig.precheck(s);
-    checkDomainsNamed(s);
     boolean force = s.flag("force");
     boolean overwrite = s.flag("overwrite");
     // Decided before Spark starts, so an output that must not be replaced stops the run at once.
@@ -83,6 +98,12 @@ final class RunCommand {
         skip(hadoop, "tokenize", tok.output(), tok.fingerprint(), force, overwrite, out);
     boolean skipHistogram =
         skip(hadoop, "histogram", hist.output(), hist.fingerprint(), force, overwrite, out);
+    checkDomainsNamed(
+        s,
+        skipHistogram
+            ? corpusDomains(hist.output(), HistogramFiles.read(hadoop, "histogram", hist.output()))
+            : skipTokenize ? corpusDomains(tok.output(), hadoop) : null,
+        out);
     // The pack fingerprint needs the histogram; until it exists, refuse at least foreign data.
     OutputGuard.precheck(hadoop, "output", root + "/packed", overwrite);
 
@@ -100,7 +121,7 @@ final class RunCommand {
         }
       }
       if (!skipHistogram) {
-        HistogramJob.run(spark, hist, out);
+        HistogramJob.run(spark, hist, out, tok.progressSeconds());
       }
       JsonNode upstream = Manifests.read(hadoop, tok.output()).orElseThrow();
       PackConfig pack;
@@ -131,33 +152,80 @@ final class RunCommand {
     }
   }
 
+  /** The domains of a histogram this run reuses, and where they come from. */
+  static CorpusDomains corpusDomains(String dir, HistogramFiles.Loaded h) {
+    return new CorpusDomains(new TreeSet<>(h.fig2().domains()), dir);
+  }
+
   /**
-   * Pack's domain names can be checked against the corpus only once the histogram exists, after
-   * Spark ran; when {@code --domains} fixes the set up front they are checked now instead.
+   * The domains in the manifest of a tokenized dataset this run reuses, and where they come from;
+   * null when the manifest does not list them.
    */
-  static void checkDomainsNamed(Settings s) {
-    java.util.Set<String> domains = new java.util.LinkedHashSet<>(s.list("domains"));
-    if (domains.isEmpty()) {
-      return;
+  static CorpusDomains corpusDomains(String dir, Configuration hadoop) {
+    JsonNode domains = Manifests.read(hadoop, dir).orElseThrow().path("domains");
+    if (!domains.isObject()) {
+      return null;
     }
-    String shares = s.string(dev.longmix.common.plan.PlanConfig.DOMAIN_SHARES);
-    if (shares != null && shares.contains("=")) {
-      for (String part : shares.split(",")) {
-        String name = part.substring(0, Math.max(0, part.indexOf('='))).strip();
-        if (!domains.contains(name)) {
-          throw new dev.longmix.common.config.ConfigException(
-              dev.longmix.common.plan.PlanConfig.DOMAIN_SHARES,
-              shares,
-              "names domain '" + name + "', which is not in --domains " + domains);
+    Set<String> names = new TreeSet<>();
+    domains.fieldNames().forEachRemaining(names::add);
+    return new CorpusDomains(names, dir);
+  }
+
+  /** The corpus's domains, known before Spark starts when an earlier run's output is reused. */
+  record CorpusDomains(Set<String> names, String from) {}
+
+  /**
+   * Checks the domains that --domain-shares (those with a share above 0, as the planner does) and
+   * --upsample-domains name, before Spark starts, against the best list there is: the corpus's own,
+   * from the histogram or tokenized output this run reuses; else --domains, a set the corpus cannot
+   * leave. Without either, any name can be a domain (--domains is what restricts them, and it
+   * rejects records, so it is not demanded here): the names are checked against the histogram once
+   * tokenize and histogram have run, and a name that is not one of SlimPajama's gets a note now,
+   * since a typo would otherwise show only then.
+   */
+  static void checkDomainsNamed(Settings s, CorpusDomains corpus, PrintStream out) {
+    PlanConfig plan = PlanOptions.parse(s, 1, PlanConfig.LONG_THRESHOLD_DEFAULT);
+    List<String> shared =
+        plan.domainShares().entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .map(Map.Entry::getKey)
+            .toList();
+    Set<String> given = new LinkedHashSet<>(s.list("domains"));
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    keys.put(PlanConfig.DOMAIN_SHARES, shared);
+    keys.put(PlanConfig.UPSAMPLE_DOMAINS, plan.upsampleDomains());
+    for (Map.Entry<String, List<String>> named : keys.entrySet()) {
+      String key = named.getKey();
+      for (String name : named.getValue()) {
+        if (corpus != null && !corpus.names().contains(name)) {
+          throw ConfigException.invalid(
+              key,
+              s.string(key),
+              "names domain '"
+                  + name
+                  + "', which the corpus does not have; it has "
+                  + corpus.names()
+                  + " (from "
+                  + corpus.from()
+                  + ")");
         }
-      }
-    }
-    for (String name : s.list(dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS)) {
-      if (!domains.contains(name)) {
-        throw new dev.longmix.common.config.ConfigException(
-            dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS,
-            String.join(",", s.list(dev.longmix.common.plan.PlanConfig.UPSAMPLE_DOMAINS)),
-            "names domain '" + name + "', which is not in --domains " + domains);
+        if (corpus == null && !given.isEmpty() && !given.contains(name)) {
+          throw ConfigException.invalid(
+              key,
+              s.string(key),
+              "names domain '" + name + "', which is not in --domains " + given);
+        }
+        if (corpus == null
+            && given.isEmpty()
+            && !DomainShares.preset(DomainShares.SLIMPAJAMA).containsKey(name)) {
+          out.println(
+              "[run] note: --"
+                  + key
+                  + " names domain '"
+                  + name
+                  + "', not one of SlimPajama's; without --domains it is checked against the"
+                  + " corpus only once tokenize and histogram have run");
+        }
       }
     }
   }

@@ -125,7 +125,7 @@ public record PlanConfig(
     if (!strategy.budgetsPerDomain()) {
       throw ConfigException.invalid(
           DOMAIN_SHARES,
-          shares,
+          spelled(shares),
           strategy.cliName()
               + " keeps the corpus's own domain shares; only per-source and domain take shares");
     }
@@ -134,16 +134,33 @@ public record PlanConfig(
       Double w = e.getValue();
       if (e.getKey() == null || e.getKey().isEmpty() || w == null || !(w >= 0 && w <= 1)) {
         throw ConfigException.invalid(
-            DOMAIN_SHARES, e.getKey() + "=" + w, "every share must be a number in [0, 1]");
+            DOMAIN_SHARES,
+            spelled(shares),
+            "every share must be a number in [0, 1]; " + e.getKey() + "=" + w + " is not");
       }
       sum += w;
     }
     if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) {
+      // Rounded so that 0.3 three times reads 0.9, not 0.8999999999999999.
       throw ConfigException.invalid(
-          DOMAIN_SHARES, shares, "shares must sum to 1 (within 1e-6), they sum to " + sum);
+          DOMAIN_SHARES,
+          spelled(shares),
+          "shares must sum to 1 (within 1e-6), they sum to " + Math.round(sum * 1e9) / 1e9);
     }
     // A sorted copy keeps the JSON manifest stable; unmodifiableMap over TreeMap is Serializable.
     return Collections.unmodifiableMap(new TreeMap<>(shares));
+  }
+
+  /**
+   * Shares as the command line spells them ({@code A=0.5,B=0.5}); the command line reports the
+   * value exactly as typed instead (see the jobs module's PlanOptions).
+   */
+  private static String spelled(Map<String, Double> shares) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Double> e : shares.entrySet()) {
+      sb.append(sb.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+    }
+    return sb.toString();
   }
 
   private static List<String> validUpsampling(

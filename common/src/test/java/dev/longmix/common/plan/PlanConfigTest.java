@@ -64,12 +64,29 @@ class PlanConfigTest {
                     .build());
     assertEquals(PlanConfig.DOMAIN_SHARES, e.key());
     assertEquals("shares must sum to 1 (within 1e-6), they sum to 0.99", e.rule());
+    assertError(
+        "domain-shares = a=0.3,b=0.3,c=0.3: shares must sum to 1 (within 1e-6), they sum to 0.9",
+        () -> {
+          Map<String, Double> m = new java.util.LinkedHashMap<>();
+          m.put("a", 0.3);
+          m.put("b", 0.3);
+          m.put("c", 0.3);
+          return PlanConfig.builder(Strategy.PER_SOURCE, 5).domainShares(m).build();
+        });
+    assertError(
+        "domain-shares = a=1.5,b=-0.5: every share must be a number in [0, 1]; a=1.5 is not",
+        () -> {
+          Map<String, Double> m = new java.util.LinkedHashMap<>();
+          m.put("a", 1.5);
+          m.put("b", -0.5);
+          return PlanConfig.builder(Strategy.PER_SOURCE, 5).domainShares(m).build();
+        });
     // Within tolerance is fine.
     PlanConfig.builder(Strategy.PER_SOURCE, 5)
         .domainShares(Map.of("a", 0.5, "b", 0.5000005))
         .build();
     assertError(
-        "domain-shares = {a=1.0}: global keeps the corpus's own domain shares; only per-source and"
+        "domain-shares = a=1.0: global keeps the corpus's own domain shares; only per-source and"
             + " domain take shares",
         () -> PlanConfig.builder(Strategy.GLOBAL, 5).domainShares(Map.of("a", 1.0)).build());
   }

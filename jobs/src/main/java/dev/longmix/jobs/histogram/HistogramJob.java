@@ -2,12 +2,12 @@ package dev.longmix.jobs.histogram;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.longmix.common.histogram.LengthBins;
 import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
-import dev.longmix.jobs.spark.Progress;
 import dev.longmix.jobs.spark.StageProgress;
 import dev.longmix.jobs.spark.Versions;
 import java.io.PrintStream;
@@ -19,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -100,29 +102,51 @@ public final class HistogramJob {
 
   /** Reads {@code domain, n_tokens} of the input and returns both histograms, merged. */
   public static Pair count(SparkSession spark, String input, long longThreshold) {
-    return spark
-        .read()
-        .parquet(input)
-        .select(col("domain"), col("n_tokens"))
-        .javaRDD()
-        .mapPartitions(new CountPartition(longThreshold))
-        .treeReduce(Pair::merge);
+    return count(spark, input, longThreshold, null);
   }
 
+  /** {@link #count}, each row counted by {@code pass} (when not null) as it is read. */
+  static Pair count(SparkSession spark, String input, long longThreshold, StageProgress.Pass pass) {
+    Dataset<Row> rows = spark.read().parquet(input).select(col("domain"), col("n_tokens"));
+    if (pass != null) {
+      rows = rows.where(pass.count(col("n_tokens")));
+    }
+    return rows.javaRDD().mapPartitions(new CountPartition(longThreshold)).treeReduce(Pair::merge);
+  }
+
+  /** Runs with progress every {@link #PROGRESS_SECONDS_DEFAULT} seconds. */
   public static Result run(SparkSession spark, HistogramConfig cfg, PrintStream out) {
-    try (Progress p = StageProgress.start(spark, "histogram", PROGRESS_SECONDS, out)) {
-      return runSteps(spark, cfg, out);
+    return run(spark, cfg, out, PROGRESS_SECONDS_DEFAULT);
+  }
+
+  /**
+   * Runs, printing documents and tokens read, the rate and the time left every {@code
+   * progressSeconds} (0: never). The totals come from the tokenized input's manifest; without one
+   * (a dataset not written by tokenize) only the counts so far are printed.
+   */
+  public static Result run(
+      SparkSession spark, HistogramConfig cfg, PrintStream out, long progressSeconds) {
+    Optional<JsonNode> input =
+        Manifests.read(spark.sparkContext().hadoopConfiguration(), cfg.input());
+    long documents = input.map(m -> m.path("counts").path("documents").asLong(-1)).orElse(-1L);
+    long tokens = input.map(m -> m.path("counts").path("tokens").asLong(-1)).orElse(-1L);
+    try (StageProgress progress = StageProgress.create(spark, "histogram", progressSeconds, out)) {
+      // One pass, whose cost is per row: it reads each document's domain and length, not its ids.
+      StageProgress.Pass pass = progress.pass("", "documents", documents, tokens, 1, false);
+      progress.start();
+      return runSteps(spark, cfg, out, pass);
     }
   }
 
-  /** Histograms are quick next to tokenize; a fixed cadence keeps their config unchanged. */
-  private static final long PROGRESS_SECONDS = 10;
+  /** The command line's --progress-interval default. */
+  public static final long PROGRESS_SECONDS_DEFAULT = 10;
 
-  private static Result runSteps(SparkSession spark, HistogramConfig cfg, PrintStream out) {
+  private static Result runSteps(
+      SparkSession spark, HistogramConfig cfg, PrintStream out, StageProgress.Pass pass) {
     long t0 = System.nanoTime();
     HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     OutputGuard.begin(hconf.get(), cfg.output(), cfg.fingerprint());
-    Pair h = count(spark, cfg.input(), cfg.longThreshold());
+    Pair h = count(spark, cfg.input(), cfg.longThreshold(), pass);
 
     List<Row> rows = new ArrayList<>();
     addRows(rows, "fig2", h.fig2);

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -26,8 +27,6 @@ import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
-import dev.longmix.jobs.spark.Progress;
-import dev.longmix.jobs.spark.StageProgress;
 import dev.longmix.jobs.spark.Versions;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -85,12 +84,13 @@ public final class PackJob {
       Map<String, Object> manifest) {}
 
   public static Result run(SparkSession spark, PackConfig cfg, PrintStream out) {
-    try (Progress p = StageProgress.start(spark, "pack", cfg.progressSeconds(), out)) {
-      return runSteps(spark, cfg, out);
+    try (PackProgress progress = PackProgress.start(spark, cfg, out)) {
+      return runSteps(spark, cfg, out, progress);
     }
   }
 
-  private static Result runSteps(SparkSession spark, PackConfig cfg, PrintStream out) {
+  private static Result runSteps(
+      SparkSession spark, PackConfig cfg, PrintStream out, PackProgress progress) {
     long t0 = System.nanoTime();
     Plan plan = cfg.plan();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -102,6 +102,7 @@ public final class PackJob {
             .read()
             .parquet(cfg.input())
             .select(col("doc_id"), col("domain"), col("n_tokens"))
+            .where(progress.selection.count(col("n_tokens")))
             .javaRDD()
             .persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<CandidateGenerator> gen = jsc.broadcast(new CandidateGenerator(plan));
@@ -212,6 +213,7 @@ public final class PackJob {
             .read()
             .parquet(cfg.input())
             .select(col("doc_id"), col("input_ids"))
+            .where(progress.ids.count(size(col("input_ids"))))
             .filter(selected.apply(col("doc_id")));
     long broadcastItems =
         Long.parseLong(
@@ -241,6 +243,7 @@ public final class PackJob {
             .values()
             .mapPartitions(new Placement.Assemble(cfg.packing()));
     Frames.fromInternalRows(spark, packed, Placement.PACKED_SCHEMA)
+        .where(progress.rows.count(col("n_tokens")))
         .write()
         .mode(SaveMode.Append)
         .option("compression", "zstd")

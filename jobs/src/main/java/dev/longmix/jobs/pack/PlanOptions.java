@@ -167,7 +167,16 @@ public final class PlanOptions {
     } catch (NumberFormatException e) {
       throw new ConfigException(PlanConfig.SEED, seed, "must be a whole number");
     }
-    return b.build();
+    try {
+      return b.build();
+    } catch (ConfigException e) {
+      if (e.key().equals(PlanConfig.DOMAIN_SHARES)) {
+        // PlanConfig only sees the parsed map (or a preset's); name the value as it was typed.
+        throw ConfigException.invalid(
+            PlanConfig.DOMAIN_SHARES, s.string(PlanConfig.DOMAIN_SHARES), e.rule());
+      }
+      throw e;
+    }
   }
 
   private static double number(Settings s, String key) {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.corpus.JsonRecordParser;
 import dev.longmix.common.corpus.ParsedLine;
+import dev.longmix.common.corpus.RejectReason;
 import dev.longmix.common.tokenizer.HfTokenizer;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -118,7 +119,23 @@ final class ParquetInput {
             counters.read.add(1);
             ParsedLine p = rules.check(r.getString(0), r.getString(1));
             if (p instanceof ParsedLine.Document d) {
-              int[] ids = tokenizer.encode(d.text());
+              int[] ids;
+              try {
+                ids = tokenizer.encode(d.text());
+              } catch (RuntimeException e) {
+                // As in TokenizePartition: the record is a tokenizer_error reject, not a failed
+                // task. It goes to _rejects from the accumulator; the rejects pass, which only
+                // parses, would not find it, so its file is not marked for that pass.
+                counters.rejected.add(1);
+                counters.tokenizerErrors.add(
+                    new RejectRecord(
+                        f.relative(),
+                        line,
+                        RejectReason.TOKENIZER_ERROR.code(),
+                        String.valueOf(e.getMessage()),
+                        ""));
+                continue;
+              }
               counters.documents.add(1);
               counters.tokens.add(ids.length);
               next =

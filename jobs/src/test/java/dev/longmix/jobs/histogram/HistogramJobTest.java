@@ -1,15 +1,21 @@
 package dev.longmix.jobs.histogram;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.jobs.LocalSpark;
+import dev.longmix.jobs.spark.Manifests;
+import dev.longmix.jobs.spark.StageProgress;
 import dev.longmix.jobs.tokenize.TokenizeJob;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -68,5 +74,57 @@ class HistogramJobTest {
             .first()
             .getLong(0);
     assertEquals(expected.tokens(), parquetTokens);
+  }
+
+  @Test
+  void progressCountsEveryRowOnceAndPrintsCountsRateAndTimeLeft() {
+    SparkSession spark = LocalSpark.get();
+    List<Row> rows = new ArrayList<>();
+    long tokens = 0;
+    for (int i = 0; i < 2000; i++) {
+      int n = 1 + (i * 7919) % 20_000;
+      tokens += n;
+      rows.add(RowFactory.create((long) i, i % 2 == 0 ? "A" : "B", n, n, new int[] {1}, "x", 1L));
+    }
+    String in = dir.resolve("counted").toString();
+    spark
+        .createDataFrame(rows, TokenizeJob.SCHEMA)
+        .repartition(40)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(in);
+    try (StageProgress p = StageProgress.create(spark, "histogram", 0, System.out)) {
+      StageProgress.Pass pass = p.pass("", "documents", 2000, tokens, 1, false);
+      HistogramJob.count(spark, in, 4096, pass);
+      assertEquals(2000, pass.items(), "every row counted once");
+      assertEquals(tokens, pass.tokens());
+    }
+
+    // The totals come from the input's manifest, as tokenize writes it.
+    Manifests.write(
+        spark.sparkContext().hadoopConfiguration(),
+        in,
+        Map.of("counts", Map.of("documents", 2000, "tokens", tokens)));
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    long t0 = System.nanoTime();
+    HistogramJob.run(
+        spark,
+        HistogramConfig.of(in, dir.resolve("counted-hist").toString(), 4096, "fp", Map.of()),
+        new PrintStream(buf, true, StandardCharsets.UTF_8),
+        1);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    List<String> lines =
+        buf.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("% done")).toList();
+    String pattern =
+        String.format(
+            Locale.ROOT,
+            "\\[histogram\\] [\\d,]+/2,000 documents, [\\d,]+/%,d tokens \\([\\d,]+ tokens/s\\),"
+                + " Spark tasks \\d+/\\d+, \\d+%% done, elapsed \\w+, left ~[\\w?]+",
+            tokens);
+    for (String l : lines) {
+      assertTrue(l.matches(pattern), l + " matches " + pattern);
+    }
+    // Lines come every second from a thread; a run of over 2 s must have printed one.
+    assertTrue(seconds < 2 || !lines.isEmpty(), seconds + " s and no progress line:\n" + buf);
   }
 }

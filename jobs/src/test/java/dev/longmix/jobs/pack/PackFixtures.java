@@ -82,12 +82,17 @@ final class PackFixtures {
 
   /** Packs with command-line style arguments (input, histogram and output filled in). */
   PackJob.Result pack(SparkSession spark, String output, String... args) {
+    return pack(spark, output, QUIET, args);
+  }
+
+  /** {@link #pack(SparkSession, String, String...)}, printing to {@code out}. */
+  PackJob.Result pack(SparkSession spark, String output, PrintStream out, String... args) {
     List<String> all =
         new ArrayList<>(List.of("--input", input, "--histogram", histogram, "--output", output));
     all.addAll(List.of(args));
     Settings s = Settings.parse(PackConfig.spec(), all.toArray(String[]::new));
     PackConfig cfg = PackConfig.from(s, spark.sparkContext().hadoopConfiguration());
-    return PackJob.run(spark, cfg, QUIET);
+    return PackJob.run(spark, cfg, out);
   }
 
   /** Packed rows ordered by row index. */

@@ -1,10 +1,15 @@
 package dev.longmix.jobs.pack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longmix.jobs.LocalSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -146,6 +151,47 @@ class PackJobTest {
     }
     Row last = ra.get(ra.size() - 1);
     assertEquals(budget % 1000 == 0 ? 0 : 1000 - budget % 1000, last.getInt(4));
+  }
+
+  @Test
+  void progressLinesCountEachPassAgainstItsTotal() {
+    SparkSession spark = LocalSpark.get();
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    long t0 = System.nanoTime();
+    PackJob.Result r =
+        fx.pack(
+            spark,
+            dir.resolve("progress").toString(),
+            new PrintStream(buf, true, StandardCharsets.UTF_8),
+            "--strategy",
+            "per-source",
+            "--budget-tokens",
+            Long.toString(budget),
+            "--seq-len",
+            Integer.toString(SEQ_LEN),
+            "--progress-interval",
+            "1");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    int documents = fx.docs.size();
+    String count = "[\\d,]+/";
+    String pattern =
+        String.format(
+            Locale.ROOT,
+            "\\[pack\\] selection %1$s%2$,d documents, %1$s%3$,d tokens;"
+                + " ids %1$s%2$,d documents, %1$s%3$,d tokens;"
+                + " rows %1$s%4$,d rows, %1$s%5$,d tokens \\([\\d,]+ tokens/s\\),"
+                + " Spark tasks \\d+/\\d+, \\d+%% done, elapsed \\w+, left ~[\\w?]+",
+            count,
+            documents,
+            fx.tokens(),
+            r.rows(),
+            r.rows() * SEQ_LEN);
+    List<String> lines =
+        buf.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("% done")).toList();
+    for (String l : lines) {
+      assertTrue(l.matches(pattern), l + " matches " + pattern);
+    }
+    assertTrue(seconds < 2 || !lines.isEmpty(), seconds + " s and no progress line:\n" + buf);
   }
 
   @Test

@@ -33,6 +33,8 @@ class ReliabilityConfigTest {
   static String histogram;
   static String foreign;
   static String tokenizer;
+  static String reused;
+  static String tokenizedOnly;
 
   @BeforeAll
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -47,6 +49,20 @@ class ReliabilityConfigTest {
     assertEquals(0, r.code(), r.all());
     tokenized = root.resolve("tokenized").toString();
     histogram = root.resolve("histogram").toString();
+    reused = root.toString();
+    // A run whose tokenize output is complete but whose histogram was never made.
+    Path only = tmp.resolve("tokenized-only");
+    try (Stream<Path> files = Files.walk(root.resolve("tokenized"))) {
+      for (Path p : files.toList()) {
+        Path to = only.resolve(root.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+    tokenizedOnly = only.toString();
     Path f = tmp.resolve("foreign");
     Files.createDirectories(f.resolve("tokenized"));
     Files.writeString(f.resolve("notes.txt"), "someone else's data");
@@ -161,9 +177,9 @@ class ReliabilityConfigTest {
         Arguments.of("missing input", plan("--histogram", absent), "--histogram", absent),
         Arguments.of(
             "shares not summing to 1",
-            plan("--domain-shares", "RedPajamaC4=0.5,RedPajamaBook=0.4"),
+            plan("--domain-shares", "RedPajamaC4=0.5, RedPajamaBook=0.4"),
             "--domain-shares",
-            "RedPajamaBook=0.4"),
+            "'RedPajamaC4=0.5, RedPajamaBook=0.4': shares must sum to 1"),
         Arguments.of(
             "unknown domain in weights",
             plan("--domain-shares", "RedPajamaC4=0.5,Nope=0.5"),
@@ -178,7 +194,7 @@ class ReliabilityConfigTest {
             "shares not summing to 1",
             pack("--domain-shares", "RedPajamaC4=0.5,RedPajamaBook=0.4"),
             "--domain-shares",
-            "RedPajamaBook=0.4"),
+            "'RedPajamaC4=0.5,RedPajamaBook=0.4': shares must sum to 1"),
         Arguments.of(
             "unknown domain in weights",
             pack("--domain-shares", "RedPajamaC4=0.5,Nope=0.5"),
@@ -198,7 +214,7 @@ class ReliabilityConfigTest {
             "shares not summing to 1",
             run("--domain-shares", "RedPajamaC4=0.5,RedPajamaBook=0.4"),
             "--domain-shares",
-            "RedPajamaBook=0.4"),
+            "'RedPajamaC4=0.5,RedPajamaBook=0.4': shares must sum to 1"),
         Arguments.of(
             "unknown domain in weights (--domains given)",
             run(
@@ -207,7 +223,28 @@ class ReliabilityConfigTest {
                 "--domain-shares",
                 "RedPajamaC4=0.5,Nope=0.5"),
             "--domain-shares",
-            "Nope"));
+            "Nope"),
+        Arguments.of(
+            "a preset naming domains outside --domains",
+            run("--domains", "RedPajamaC4,RedPajamaBook", "--domain-shares", "slimpajama"),
+            "--domain-shares",
+            "'slimpajama': names domain"),
+        Arguments.of(
+            "unknown domain in weights, histogram reused",
+            run("--output", reused, "--domain-shares", "RedPajamaC4=0.5,Nope=0.5"),
+            "--domain-shares",
+            "'RedPajamaC4=0.5,Nope=0.5': names domain 'Nope', which the corpus does not have"),
+        Arguments.of(
+            "unknown raised domain, histogram reused",
+            run(
+                "--output",
+                reused,
+                "--strategy",
+                "domain",
+                "--upsample-domains",
+                "RedPajamaBook,Nope"),
+            "--upsample-domains",
+            "'RedPajamaBook,Nope': names domain 'Nope', which the corpus does not have"));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -244,7 +281,40 @@ class ReliabilityConfigTest {
             run("--output", root.toString(), "--domain-shares", "RedPajamaC4=0.5,Nope=0.5"));
     assertEquals(2, r.code(), r.all());
     assertTrue(r.err().contains("--domain-shares") && r.err().contains("Nope"), r.all());
+    assertTrue(
+        r.out().contains("note: --domain-shares names domain 'Nope', not one of SlimPajama's"),
+        "a note before anything ran: " + r.all());
     assertTrue(Files.exists(root.resolve("histogram/_manifest.json")), "histogram kept");
     assertFalse(Files.exists(root.resolve("packed")), "nothing packed");
+  }
+
+  /**
+   * A run that reuses a complete tokenize output knows the corpus's domains from its manifest, so
+   * it checks the names before Spark starts even without --domains, and makes no histogram.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void runChecksDomainNamesAgainstAReusedTokenizeOutputBeforeSparkStarts() throws Exception {
+    List<String> a =
+        new ArrayList<>(
+            run("--output", tokenizedOnly, "--domain-shares", "RedPajamaC4=0.5,Nope=0.5"));
+    a.addAll(List.of("--conf", "spark.extraListeners=" + SparkStarts.class.getName()));
+    SparkStarts.COUNT.set(0);
+    Pipeline.Run r = Pipeline.cli(a);
+    assertEquals(2, r.code(), r.all());
+    assertEquals(0, SparkStarts.COUNT.get(), "a SparkContext was started\n" + r.all());
+    assertTrue(
+        r.err()
+            .contains(
+                "--domain-shares = 'RedPajamaC4=0.5,Nope=0.5': names domain 'Nope', which the"
+                    + " corpus does not have; it has [RedPajama"),
+        r.all());
+    assertTrue(r.err().contains("(from " + tokenizedOnly + "/tokenized)"), r.all());
+    try (Stream<Path> files = Files.list(Path.of(tokenizedOnly))) {
+      assertEquals(
+          List.of("tokenized"),
+          files.map(p -> p.getFileName().toString()).toList(),
+          "no histogram, nothing packed");
+    }
   }
 }

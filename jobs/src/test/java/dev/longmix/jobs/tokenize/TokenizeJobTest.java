@@ -416,6 +416,93 @@ class TokenizeJobTest {
     assertEquals(before, after, "the refused run left the data alone");
   }
 
+  /**
+   * A word-level tokenizer whose unknown token is not in its vocabulary: the Rust tokenizer raises
+   * an error for any word outside {longmix, hello, world}, which is how a tokenizer failure on one
+   * record is made here.
+   */
+  static final String FAILING_TOKENIZER =
+      """
+      {"version":"1.0","truncation":null,"padding":null,"added_tokens":[],"normalizer":null,
+       "pre_tokenizer":{"type":"Whitespace"},"post_processor":null,"decoder":null,
+       "model":{"type":"WordLevel","unk_token":"<unk>",
+         "vocab":{"longmix":0,"hello":1,"world":2}}}
+      """;
+
+  @Test
+  void aTokenizerErrorIsARejectInJsonLinesAndInParquetAlike() throws IOException {
+    Path in = tmp.resolve("tokenizer-errors");
+    TokenizeFixtures.write(
+        in.resolve("a.jsonl"),
+        TokenizeFixtures.bytes(
+            List.of(
+                doc("hello world", "RedPajamaC4"),
+                doc("hello mars", "RedPajamaC4"),
+                doc("world", "RedPajamaBook")),
+            "\n",
+            false));
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType()
+            .add("text", org.apache.spark.sql.types.DataTypes.StringType)
+            .add(
+                "meta",
+                new org.apache.spark.sql.types.StructType()
+                    .add("redpajama_set_name", org.apache.spark.sql.types.DataTypes.StringType));
+    Path pq = tmp.resolve("tokenizer-errors-parquet");
+    dev.longmix.jobs.LocalSpark.get()
+        .createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    "world hello", org.apache.spark.sql.RowFactory.create("RedPajamaC4")),
+                org.apache.spark.sql.RowFactory.create(
+                    "hello venus", org.apache.spark.sql.RowFactory.create("RedPajamaBook")),
+                org.apache.spark.sql.RowFactory.create(
+                    "hello", org.apache.spark.sql.RowFactory.create("RedPajamaBook"))),
+            schema)
+        .coalesce(1)
+        .write()
+        .parquet(pq.toString());
+    try (var files = Files.list(pq)) {
+      Files.copy(
+          files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow(),
+          in.resolve("b.parquet"));
+    }
+    Path tokenizerJson = tmp.resolve("failing-tokenizer.json");
+    Files.writeString(tokenizerJson, FAILING_TOKENIZER);
+    Path out = tmp.resolve("out-tokenizer-errors");
+    Run r =
+        TokenizeFixtures.cli(
+            "tokenize",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--tokenizer",
+            tokenizerJson.toString(),
+            "--master",
+            "local[2]",
+            "--max-reject-fraction",
+            "0.5");
+    assertEquals(0, r.code(), r.out() + r.err());
+
+    Map<String, Row> docs = TokenizeFixtures.read(out.toString());
+    assertEquals(
+        List.of("a.jsonl:1", "a.jsonl:3", "b.parquet:1", "b.parquet:3"),
+        docs.keySet().stream().sorted().toList());
+    assertArrayEquals(new int[] {2, 1}, TokenizeFixtures.ids(docs.get("b.parquet:1")));
+    Map<String, Row> rejects = TokenizeFixtures.read(out.resolve("_rejects").toString());
+    assertEquals(List.of("a.jsonl:2", "b.parquet:2"), rejects.keySet().stream().sorted().toList());
+    for (Row x : rejects.values()) {
+      assertEquals("tokenizer_error", x.getString(x.fieldIndex("reason")));
+      assertFalse(x.getString(x.fieldIndex("detail")).isBlank(), "the tokenizer's message");
+    }
+    JsonNode c = manifest(out).path("counts");
+    assertEquals(6, c.path("read").asLong());
+    assertEquals(4, c.path("documents").asLong());
+    assertEquals(2, c.path("rejected").asLong());
+    assertEquals(2, manifest(out).path("reject_reasons").path("tokenizer_error").asLong());
+  }
+
   @Test
   void tooManyRejectsExitsThree() throws IOException {
     Path in = tmp.resolve("mostly-bad");
