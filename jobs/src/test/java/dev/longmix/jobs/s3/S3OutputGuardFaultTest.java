@@ -1,6 +1,7 @@
 package dev.longmix.jobs.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,8 +72,8 @@ class S3OutputGuardFaultTest {
       proxy.restore();
       List<String> left = keys(direct, "out/tokenized/");
       assertTrue(left.contains("out/tokenized/part-00000.parquet"), "the delete was cut: " + left);
-      assertTrue(
-          !left.contains("out/tokenized/" + Manifests.FILE), "not complete any more: " + left);
+      assertFalse(
+          left.contains("out/tokenized/" + Manifests.FILE), "not complete any more: " + left);
 
       // The same command again (with or without --force) replaces it, without --overwrite.
       for (boolean force : new boolean[] {true, false}) {
