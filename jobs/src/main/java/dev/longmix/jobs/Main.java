@@ -62,9 +62,32 @@ public final class Main {
       return ExitCode.INVALID_SETTINGS;
     } catch (Exception e) {
       err.println("longmix " + args[0] + ": failed: " + e);
+      Throwable cause = cause(e);
+      if (cause != e) {
+        err.println("longmix " + args[0] + ": cause: " + cause);
+      }
       e.printStackTrace(err);
       return ExitCode.FAILED;
     }
+  }
+
+  /**
+   * The reason to name beside a failure: the first I/O error in its chain of causes (it says which
+   * operation on which path or endpoint failed and why, e.g. an S3 endpoint that refuses
+   * connections), else the innermost cause. Spark wraps a task's error in one that names only the
+   * stage and its output, and the stack trace that follows is hundreds of lines long.
+   */
+  static Throwable cause(Throwable e) {
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Throwable innermost = e;
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return t;
+      }
+      innermost = t;
+    }
+    return innermost;
   }
 
   static String usage(Map<String, Command> commands) {

@@ -4,11 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longmix.common.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.BulkDelete;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * Decides, before Spark starts, what to do with an output directory: skip (complete for the same
@@ -121,18 +127,78 @@ public final class OutputGuard {
     }
   }
 
-  /** Deletes whatever is at {@code dir} and leaves the started-marker for this fingerprint. */
+  /**
+   * Deletes whatever is at {@code dir} and leaves the started-marker for this fingerprint.
+   *
+   * <p>The marker is written first and is never deleted, and the manifest and {@code _SUCCESS} go
+   * before anything else: a delete cut short (an S3 endpoint that goes away, a killed driver; S3
+   * deletes a directory object by object or page by page, in key order, and {@code
+   * _longmix_started.json} sorts before the part files) then leaves a directory that is not
+   * complete and that a rerun still takes for its own, instead of one it refuses as someone else's
+   * data.
+   */
   public static void begin(Configuration conf, String dir, String fingerprint) {
     try {
       Path p = new Path(dir);
       FileSystem fs = p.getFileSystem(conf);
-      if (fs.exists(p)) {
-        fs.delete(p, true);
+      Path marker = fs.makeQualified(new Path(p, STARTED));
+      Map<String, String> claim = Map.of("fingerprint", fingerprint);
+      if (!fs.exists(p)) {
+        fs.mkdirs(p);
+        Manifests.writeFile(conf, marker, claim);
+        return;
       }
-      fs.mkdirs(p);
-      Manifests.writeFile(conf, new Path(p, STARTED), java.util.Map.of("fingerprint", fingerprint));
+      if (!fs.getFileStatus(p).isDirectory()) {
+        fs.delete(p, false);
+        fs.mkdirs(p);
+        Manifests.writeFile(conf, marker, claim);
+        return;
+      }
+      Manifests.writeFile(conf, marker, claim);
+      fs.delete(new Path(p, Manifests.FILE), false);
+      fs.delete(new Path(p, "_SUCCESS"), false);
+      List<Path> files = new ArrayList<>();
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(p, true);
+      while (it.hasNext()) {
+        Path f = fs.makeQualified(it.next().getPath());
+        if (!f.equals(marker)) {
+          files.add(f);
+        }
+      }
+      deleteFiles(fs, fs.makeQualified(p), files);
+      for (FileStatus c : fs.listStatus(p)) {
+        if (c.isDirectory()) {
+          fs.delete(c.getPath(), true);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dir, e);
+    }
+  }
+
+  /**
+   * Deletes these files under {@code base} a page at a time where the filesystem can (S3A: one
+   * request per {@code fs.s3a.bulk.delete.page.size} objects), else one by one.
+   */
+  static void deleteFiles(FileSystem fs, Path base, List<Path> files) throws IOException {
+    if (files.isEmpty()) {
+      return;
+    }
+    try (BulkDelete bulk = fs.createBulkDelete(base)) {
+      int page = Math.max(1, bulk.pageSize());
+      for (int i = 0; i < files.size(); i += page) {
+        List<Map.Entry<Path, String>> failed =
+            bulk.bulkDelete(files.subList(i, Math.min(files.size(), i + page)));
+        if (!failed.isEmpty()) {
+          throw new IOException(
+              "could not delete " + failed.size() + " files under " + base + ": " + failed);
+        }
+      }
+    } catch (UnsupportedOperationException | LinkageError noBulkDelete) {
+      // A Hadoop before 3.4.1, or a filesystem without it.
+      for (Path f : files) {
+        fs.delete(f, false);
+      }
     }
   }
 }
