@@ -6,7 +6,8 @@ Runs one at a time, in this order:
   2. ../shared/bench/peers/hf_datasets_pipeline.py     HF datasets map -> group_texts -> Parquet, num_proc=CORES
   3. ./longmix run (per-source, r = 0.1)               the whole pipeline end to end in one JVM
   4. ./longmix tokenize / histogram / pack             each stage alone, for its own wall time and peak RSS
-  5. ./longmix tokenize on the corpus x4               copies under new document ids: linearity, memory
+  5. ./longmix tokenize on the corpus x4               copies under new document ids: linearity, memory;
+     then histogram + pack on it with the same plan      the marginal (at-scale) rates of each stage
   6. ./longmix tokenize on one 20M-character document  the books joined into one JSON line
 Every figure is reported as tokens/s per core, wall time and peak RSS, and as same-run ratios against
 the peers. "in-job" times come from the stages' manifests (Spark session start and JVM start excluded);
@@ -145,6 +146,25 @@ def main():
         row(f"longmix tokenize, corpus x{a.scale} under new document ids (wall)", mb["counts"]["tokens"], wall_big, c, rss_big)
         ratios.append((f"tokenize wall, corpus x{a.scale} ÷ x1 (target ≤ {1.1 * a.scale:.1f})", wall_big / tok_wall))
         ratios.append((f"tokenize peak RSS, corpus x{a.scale} ÷ x1 (flat: about 1)", rss_big / tok_rss))
+        # The same plan on the bigger corpus: what each further corpus token costs each stage once
+        # start-up and per-job scheduling (fixed costs) are paid, i.e. the rate at scale.
+        big_hist, big_pack = os.path.join(a.out, f"histogram-x{a.scale}"), os.path.join(a.out, f"packed-x{a.scale}")
+        timed(lm + ["histogram", "--input", big_tok, "--output", big_hist] + quiet)
+        _, pack_wall_big, pack_rss_big = timed(lm + ["pack", "--input", big_tok, "--histogram", big_hist, "--output", big_pack] + plan_args + quiet)
+        cmds.append(f"./longmix histogram --input OUT/tokenized-x{a.scale} --output OUT/histogram-x{a.scale} --master '{master}'")
+        cmds.append(f"./longmix pack --input OUT/tokenized-x{a.scale} --histogram OUT/histogram-x{a.scale} --output OUT/packed-x{a.scale} {' '.join(plan_args)} --master '{master}'")
+        big_tokens = mb["counts"]["tokens"]
+        tok_job_big = mb["timing"]["seconds"]
+        pack_job_big = manifest(big_pack)["seconds"]
+        row(f"longmix tokenize, corpus x{a.scale} (in-job)", big_tokens, tok_job_big, c, None)
+        row(f"longmix sample + pack, corpus x{a.scale} (in-job)", big_tokens, pack_job_big, c, pack_rss_big)
+        extra = big_tokens - tokens
+        tok_marginal = extra / max(1e-9, tok_job_big - tok_job)
+        pack_marginal = extra / max(1e-9, pack_job_big - pack_job)
+        row(f"  tokenize, marginal: the x{a.scale} run's extra tokens ÷ its extra in-job seconds", extra, tok_job_big - tok_job, c, None)
+        row(f"  sample + pack, marginal: the x{a.scale} run's extra corpus tokens ÷ its extra in-job seconds", extra, pack_job_big - pack_job, c, None)
+        ratios.append(("tokenize tokens/s/core, marginal ÷ raw tokenizer tokens/s (at scale)", tok_marginal / c / raw["tokens_per_s"]))
+        ratios.append(("sample + pack ÷ tokenize, marginal corpus tokens/s (at scale; target ≥ 10)", pack_marginal / tok_marginal))
 
     # 6. one very long document
     if a.long_doc:
