@@ -150,13 +150,18 @@ final class Selection {
     }
   }
 
-  /** A Bloom filter of the doc ids among one partition's selected items (rows: ITEM_SCHEMA). */
+  /**
+   * A Bloom filter of the doc ids among one partition's selected items (rows: ITEM_SCHEMA), sized
+   * for 1% false positives up to {@link #MAX_SIZED_ITEMS} items (~60 MB); beyond that it lets more
+   * unselected documents through to the join, which drops them, but never drops a selected one.
+   */
   static final class DocFilter implements FlatMapFunction<Iterator<Row>, BloomFilter> {
     private static final long serialVersionUID = 1L;
+    static final long MAX_SIZED_ITEMS = 50_000_000;
     private final long expectedItems;
 
     DocFilter(long expectedItems) {
-      this.expectedItems = Math.max(1, expectedItems);
+      this.expectedItems = Math.max(1, Math.min(MAX_SIZED_ITEMS, expectedItems));
     }
 
     @Override
