@@ -36,6 +36,13 @@ final class LongTextSplit {
     if (!"BPE".equals(model.path("type").asText()) || !tokenizer.path("pre_tokenizer").isNull()) {
       return false;
     }
+    // Dropout makes merges random; ignore_merges looks a whole word up in the vocabulary first,
+    // which depends on where the word ends.
+    JsonNode dropout = model.path("dropout");
+    if (!(dropout.isNull() || dropout.isMissingNode())
+        || model.path("ignore_merges").asBoolean(false)) {
+      return false;
+    }
     JsonNode n = tokenizer.path("normalizer");
     if (!"Sequence".equals(n.path("type").asText()) || n.path("normalizers").size() != 2) {
       return false;
