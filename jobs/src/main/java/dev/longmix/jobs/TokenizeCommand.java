@@ -66,6 +66,13 @@ final class TokenizeCommand {
     if (!r.rejectReasons().isEmpty()) {
       out.println("  rejected by reason: " + r.rejectReasons());
     }
+    if (r.manifest().get("word_memo") instanceof Map<?, ?> memo) {
+      out.printf(
+          Locale.ROOT,
+          "  %.1f%% of %,d words came from the word memo, the rest from the native tokenizer%n",
+          100 * ((Number) memo.get("memoized_fraction")).doubleValue(),
+          ((Number) memo.get("words")).longValue());
+    }
     out.println("[tokenize] wrote " + cfg.output() + " (rejects in " + cfg.output() + "/_rejects)");
     if (!r.acceptedRejectFraction()) {
       out.printf(

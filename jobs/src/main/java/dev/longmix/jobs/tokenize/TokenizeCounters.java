@@ -18,6 +18,9 @@ public final class TokenizeCounters implements Serializable {
   final LongAccumulator tokens;
   final LongAccumulator files;
   final LongAccumulator bytes;
+  // Words looked up in the tokenizer's word memo, and those found there (informational).
+  final LongAccumulator words;
+  final LongAccumulator wordsMemoized;
   final CollectionAccumulator<Integer> filesWithRejects;
   final CollectionAccumulator<RejectRecord> tokenizerErrors;
 
@@ -28,6 +31,8 @@ public final class TokenizeCounters implements Serializable {
     tokens = sc.longAccumulator("longmix.tokens");
     files = sc.longAccumulator("longmix.files");
     bytes = sc.longAccumulator("longmix.bytes.read");
+    words = sc.longAccumulator("longmix.words");
+    wordsMemoized = sc.longAccumulator("longmix.words.memoized");
     filesWithRejects = sc.collectionAccumulator("longmix.files.with.rejects");
     tokenizerErrors = sc.collectionAccumulator("longmix.tokenizer.errors");
   }
@@ -46,6 +51,14 @@ public final class TokenizeCounters implements Serializable {
 
   public long tokens() {
     return tokens.value();
+  }
+
+  public long words() {
+    return words.value();
+  }
+
+  public long wordsMemoized() {
+    return wordsMemoized.value();
   }
 
   public long files() {

@@ -220,6 +220,13 @@ public final class TokenizeJob {
     timing.put("tokens_per_second", Math.round(tokens / Math.max(seconds, 1e-9)));
     timing.put("cores", spark.sparkContext().defaultParallelism());
     m.put("timing", timing);
+    if (counters.words() > 0) {
+      Map<String, Object> memo = new LinkedHashMap<>();
+      memo.put("words", counters.words());
+      memo.put("memoized", counters.wordsMemoized());
+      memo.put("memoized_fraction", (double) counters.wordsMemoized() / counters.words());
+      m.put("word_memo", memo);
+    }
     m.put("versions", Versions.all());
     Map<String, Object> rejectsManifest = new LinkedHashMap<>();
     rejectsManifest.put("stage", "tokenize-rejects");

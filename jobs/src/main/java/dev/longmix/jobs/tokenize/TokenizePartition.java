@@ -49,6 +49,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
           private UTF8String relative;
           private long fileRejects;
           private long bytesReported;
+          private long[] memoBase;
           private InternalRow next;
 
           @Override
@@ -62,6 +63,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
                 relative = UTF8String.fromString(file.relative());
                 fileRejects = 0;
                 bytesReported = 0;
+                memoBase = tokenizer.memoCounts(); // this thread's, like the file's work
                 try {
                   source = new LineSource(conf.get(), file);
                 } catch (IOException | RuntimeException e) {
@@ -136,6 +138,9 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
             bytesReported = file.bytes();
             source = null;
             counters.files.add(1);
+            long[] memo = tokenizer.memoCounts();
+            counters.words.add(memo[0] - memoBase[0]);
+            counters.wordsMemoized.add(memo[1] - memoBase[1]);
             if (fileRejects > 0) {
               counters.filesWithRejects.add(file.index());
             }

@@ -325,6 +325,11 @@ class TokenizeJobTest {
     }
     assertEquals(documents, sum);
     assertEquals(List.of("RedPajamaBook", "RedPajamaC4"), iter(m.path("domains").fieldNames()));
+    // The default tokenizer (Mistral) is SentencePiece-shaped: its words go through the memo.
+    JsonNode memo = m.path("word_memo");
+    long words = memo.path("words").asLong();
+    long memoized = memo.path("memoized").asLong();
+    assertTrue(words >= documents && memoized > 0 && memoized < words, memo.toString());
   }
 
   private static List<String> iter(java.util.Iterator<String> it) {
@@ -501,6 +506,7 @@ class TokenizeJobTest {
     assertEquals(4, c.path("documents").asLong());
     assertEquals(2, c.path("rejected").asLong());
     assertEquals(2, manifest(out).path("reject_reasons").path("tokenizer_error").asLong());
+    assertTrue(manifest(out).path("word_memo").isMissingNode(), "a word-level tokenizer: no memo");
   }
 
   @Test
