@@ -30,8 +30,8 @@ import java.util.OptionalInt;
  * tokenizing the whole text (tested against it and against the Python bindings). Other tokenizers
  * go through the native tokenizer whole, as loaded.
  *
- * <p>Instances are thread-safe: the Rust tokenizer is immutable once built, and the word memos are
- * per thread.
+ * <p>Instances are thread-safe: the Rust tokenizer is immutable once built, and the word encoders
+ * are per thread.
  */
 public final class HfTokenizer implements AutoCloseable {
   static {
@@ -54,9 +54,7 @@ public final class HfTokenizer implements AutoCloseable {
   // Where words segment independently (see WordMemo): each thread's memo, and the ids the
   // document's ids start with (BOS, from the post-processor or the policy). Null when the
   // tokenizer lacks that shape.
-  private final ThreadLocal<WordMemo> memos;
-  private final int[] memoHead;
-  private final WordCuts wordCuts;
+  private final ThreadLocal<WordEncoder> encoders;
   private boolean closed;
 
   private HfTokenizer(
@@ -75,9 +73,18 @@ public final class HfTokenizer implements AutoCloseable {
     this.eosId = eosId;
     this.vocabSize = vocabSize;
     int[] prefix = wordCuts != null ? templatePrefix(handle, special) : null;
-    this.wordCuts = wordCuts;
-    this.memoHead = prefix == null || bosId < 0 ? prefix : new int[] {bosId};
-    this.memos = prefix != null ? ThreadLocal.withInitial(() -> new WordMemo(memoEntries)) : null;
+    int[] head = prefix == null || bosId < 0 ? prefix : new int[] {bosId};
+    this.encoders =
+        prefix == null
+            ? null
+            : ThreadLocal.withInitial(
+                () ->
+                    new WordEncoder(
+                        wordCuts,
+                        text -> ids(continuation, text, false),
+                        head,
+                        eosId,
+                        new WordMemo(memoEntries)));
   }
 
   /** The ids the post-processor adds before a text, or null if it adds any after it. */
@@ -162,8 +169,8 @@ public final class HfTokenizer implements AutoCloseable {
   /** Token ids of one document, framed as the {@link SpecialTokens} policy says. */
   public int[] encode(String text) {
     boolean postProcess = special == SpecialTokens.POST_PROCESSOR;
-    if (memos != null && !text.isEmpty()) {
-      int[] out = encodeWords(text);
+    if (encoders != null && !text.isEmpty()) {
+      int[] out = encoders.get().encode(text);
       if (out != null) {
         return out;
       }
@@ -211,216 +218,16 @@ public final class HfTokenizer implements AutoCloseable {
 
   /** Whether words are memoized (see {@link WordMemo}); the ids are the same either way. */
   public boolean memoizesWords() {
-    return memos != null;
+    return encoders != null;
   }
 
   /** This thread's word lookups and how many found the word memoized: {lookups, hits}. */
   public long[] memoCounts() {
-    if (memos == null) {
+    if (encoders == null) {
       return new long[2];
     }
-    WordMemo memo = memos.get();
+    WordMemo memo = encoders.get().memo();
     return new long[] {memo.lookups(), memo.hits()};
-  }
-
-  private static final char MARK = '\u2581';
-  private static final int MISS = Integer.MIN_VALUE;
-
-  /**
-   * Tokenizes word by word: normalises as the tokenizer does (a ▁ in front, every space to ▁), cuts
-   * where {@link WordCuts} proves no merge crosses, takes known words' ids from this thread's memo
-   * and sends the others to the native tokenizer in one call, joined by a separator character that
-   * no merge touches; the ids' text lengths say which ids belong to which word. Returns null (the
-   * caller tokenizes the whole text) for text with an unpaired surrogate, whose conversion to UTF-8
-   * is the native side's business, or if the ids do not line up with the words sent.
-   */
-  private int[] encodeWords(String text) {
-    int n = text.length();
-    char[] buf = new char[n + 1];
-    buf[0] = MARK;
-    text.getChars(0, n, buf, 1);
-    for (int i = 1; i <= n; i++) {
-      char c = buf[i];
-      if (c == ' ') {
-        buf[i] = MARK;
-      } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(buf[i + 1])) {
-          i++;
-        } else {
-          return null;
-        }
-      }
-    }
-    WordCuts cuts = wordCuts;
-    WordMemo memo = memos.get();
-    memo.startDocument();
-    memo.reserveWords(n + 1);
-    int[] ends = memo.wordEnds();
-    int[] codes = memo.wordCodes();
-    int words = 0;
-    int misses = 0;
-    int missChars = 0;
-    int from = 0;
-    int h = 1;
-    for (int i = 1; i <= n + 1; i++) {
-      if (i == n + 1 || cuts.cut(buf[i - 1], buf[i])) {
-        int code = MISS;
-        if (i - from <= WordMemo.MAX_WORD_CHARS) {
-          int e = memo.find(buf, from, i, h);
-          if (e >= 0) {
-            code = e;
-          }
-        }
-        memo.count(code != MISS);
-        if (code == MISS) {
-          misses++;
-          missChars += i - from + 1;
-        }
-        ends[words] = i;
-        codes[words++] = code;
-        from = i;
-        h = 1;
-      }
-      if (i <= n) {
-        h = 31 * h + buf[i];
-      }
-    }
-    long[] missIds = null;
-    int[] bounds = null;
-    if (misses > 0) {
-      char[] joined = new char[missChars - 1];
-      int[] missEnds = new int[misses];
-      int at = 0;
-      from = 0;
-      for (int w = 0, k = 0; w < words; w++) {
-        if (codes[w] == MISS) {
-          if (k > 0) {
-            joined[at++] = cuts.separator;
-          }
-          System.arraycopy(buf, from, joined, at, ends[w] - from);
-          at += ends[w] - from;
-          missEnds[k++] = at;
-        }
-        from = ends[w];
-      }
-      missIds = ids(continuation, new String(joined), false);
-      bounds = tokenBounds(cuts, missIds, missEnds);
-      if (bounds == null) {
-        return null;
-      }
-      from = 0;
-      for (int w = 0, k = 0; w < words; w++) {
-        int to = ends[w];
-        if (codes[w] == MISS) {
-          if (to - from <= WordMemo.MAX_WORD_CHARS) {
-            int hash = WordMemo.hash(buf, from, to);
-            int e = memo.find(buf, from, to, hash); // an earlier copy in this document may be in
-            if (e < 0) {
-              e = memo.put(-1 - e, buf, from, to, hash, missIds, bounds[2 * k], bounds[2 * k + 1]);
-            }
-            codes[w] = e >= 0 ? e : -1 - k;
-          } else {
-            codes[w] = -1 - k;
-          }
-          k++;
-        }
-        from = to;
-      }
-    }
-    int[] head = memoHead;
-    int total = head.length + (eosId >= 0 ? 1 : 0);
-    for (int w = 0; w < words; w++) {
-      int c = codes[w];
-      total += c >= 0 ? memo.idCount(c) : bounds[-2 * c - 1] - bounds[-2 * c - 2];
-    }
-    int[] out = new int[total];
-    System.arraycopy(head, 0, out, 0, head.length);
-    int at = head.length;
-    int[] pool = memo.pool();
-    for (int w = 0; w < words; w++) {
-      int c = codes[w];
-      if (c >= 0) {
-        int len = memo.idCount(c);
-        System.arraycopy(pool, memo.idStart(c), out, at, len);
-        at += len;
-      } else {
-        for (int t = bounds[-2 * c - 2]; t < bounds[-2 * c - 1]; t++) {
-          out[at++] = (int) missIds[t];
-        }
-      }
-    }
-    if (eosId >= 0) {
-      out[at] = eosId;
-    }
-    return out;
-  }
-
-  /**
-   * For the words joined by separators whose ends (in the joined text) are {@code ends}: each
-   * word's first and one-past-last id, as pairs; null if an id straddles a word's edge or has no
-   * text. Byte tokens add up to whole characters by their UTF-8 lead bytes.
-   */
-  private static int[] tokenBounds(WordCuts cuts, long[] ids, int[] ends) {
-    int[] bounds = new int[2 * ends.length];
-    int pos = 0;
-    int pending = 0; // continuation bytes still to come in the current character
-    int units = 0; // UTF-16 units of the current byte-encoded character
-    int k = 0;
-    int wordStart = 0;
-    bounds[0] = 0;
-    boolean inWord = true;
-    for (int t = 0; t < ids.length; t++) {
-      int v = cuts.pieceChars(ids[t]);
-      if (v > 0) {
-        if (pending != 0) {
-          return null;
-        }
-        pos += v;
-      } else if (v < 0) {
-        int b = -1 - v;
-        if (pending == 0) {
-          int len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
-          if (len == 0) {
-            return null;
-          }
-          pending = len - 1;
-          units = len == 4 ? 2 : 1;
-        } else if ((b & 0xC0) == 0x80) {
-          pending--;
-        } else {
-          return null;
-        }
-        if (pending == 0) {
-          pos += units;
-        }
-      } else {
-        return null;
-      }
-      if (pending != 0) {
-        continue;
-      }
-      if (inWord) {
-        if (pos == ends[k]) {
-          bounds[2 * k + 1] = t + 1;
-          inWord = false;
-          k++;
-          if (k == ends.length) {
-            return t + 1 == ids.length ? bounds : null;
-          }
-          wordStart = ends[k - 1] + 1; // the separator is one character
-        } else if (pos > ends[k]) {
-          return null;
-        }
-      } else {
-        // The separator's own ids, then the next word starts.
-        if (pos != wordStart) {
-          return null;
-        }
-        bounds[2 * k] = t + 1;
-        inWord = true;
-      }
-    }
-    return null;
   }
 
   /** Ids of the whole text in one call, never split (for tests and comparisons). */

@@ -27,10 +27,6 @@ final class WordMemo {
   private int size;
   private long lookups;
   private long hits;
-  // Per-document scratch, reused: each word's end in the normalised text and its record (>= 0),
-  // or a marker for a word tokenized in this document.
-  private int[] wordEnds = new int[1024];
-  private int[] wordCodes = new int[1024];
 
   /** A memo that empties itself once it holds {@code maxEntries} words (small ones for tests). */
   WordMemo(int maxEntries) {
@@ -133,22 +129,6 @@ final class WordMemo {
 
   int[] pool() {
     return pool;
-  }
-
-  /** Scratch for a document of at most {@code words} words. */
-  void reserveWords(int words) {
-    if (wordEnds.length < words) {
-      wordEnds = new int[Math.max(words, wordEnds.length * 2)];
-      wordCodes = new int[wordEnds.length];
-    }
-  }
-
-  int[] wordEnds() {
-    return wordEnds;
-  }
-
-  int[] wordCodes() {
-    return wordCodes;
   }
 
   /** Counts one lookup of a document's word (for the hit rate; re-lookups are not counted). */
