@@ -6,6 +6,7 @@ Runs one at a time, in this order:
   2. ../shared/bench/peers/hf_datasets_pipeline.py     HF datasets map -> group_texts -> Parquet, num_proc=CORES
   3. ./longmix run (per-source, r = 0.1)               the whole pipeline end to end in one JVM
   4. ./longmix tokenize / histogram / pack             each stage alone, for its own wall time and peak RSS
+                                                       (tokenize with the event log: its tasks' CPU time)
   5. ./longmix tokenize on the corpus x4               copies under new document ids: linearity, memory;
      then histogram + pack on it with the same plan      the marginal (at-scale) rates of each stage,
      and pack on it to the x1 run's output size          (a growing corpus, a fixed output: 627B -> 5B)
@@ -194,7 +195,7 @@ def main():
         extra = big_tokens - tokens
         tok_marginal = extra / max(1e-9, tok_job_big - tok_job)
         pack_marginal = extra / max(1e-9, pack_job_big - pack_job)
-        row(f"  tokenize, marginal: the x{a.scale} run's extra tokens ÷ its extra in-job seconds (the copies repeat the text, so their words are in the memo: not a rate for new text)", extra, tok_job_big - tok_job, c, None)
+        row(f"  tokenize, marginal: the x{a.scale} run's extra tokens ÷ its extra in-job seconds (the copies repeat the text: compare the two runs' word-memo shares)", extra, tok_job_big - tok_job, c, None)
         row(f"  sample + pack, marginal: the x{a.scale} run's extra corpus tokens ÷ its extra in-job seconds", extra, pack_job_big - pack_job, c, None)
         # The same x4 corpus packed to the x1 run's output size: what a further corpus token costs
         # when the output does not grow with it (627B in, 5B out is this case).
@@ -210,7 +211,7 @@ def main():
         row(f"  sample + pack, marginal, output size fixed: extra corpus tokens ÷ extra in-job seconds", extra, pack_job_fixed - pack_job, c, None)
         ratios.append(("tokenize tokens/s/core, marginal on repeated text ÷ raw tokenizer tokens/s", tok_marginal / c / raw["tokens_per_s"]))
         # At scale: pack's marginal rate per core against tokenize's rate per second of task CPU
-        # on new text (the marginal tokenize rate above is flattered by the repeated text).
+        # on the x1 corpus (text the memo has not seen; the x4 copies repeat it).
         ratios.append(("sample + pack marginal corpus tokens/s/core ÷ tokenize tokens per task-CPU second, output half the corpus (target ≥ 10)", pack_marginal / c / tok_cpu_rate))
         ratios.append(("sample + pack marginal corpus tokens/s/core ÷ tokenize tokens per task-CPU second, output size fixed (target ≥ 10)", fixed_marginal / c / tok_cpu_rate))
 
