@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -249,6 +251,76 @@ class WordCutsTest {
     assertEquals(0, cuts.pieceChars(-1));
     assertEquals(-1, WordCuts.byteValue("<0x0a>"));
     assertEquals(255, WordCuts.byteValue("<0xFF>"));
+  }
+
+  @Test
+  void idsAreMappedBackToWordsByTheirTextLengths() {
+    WordCuts cuts = WordCuts.of(sentencePieceLike(), 1000);
+    assertNotNull(cuts);
+    int e = idOf("e");
+    int the = idOf("▁the");
+    int nl = 3 + 0x0A; // <0x0A>, the separator's byte token
+    // "▁the" + "\n" + "e" + "\n" + "😀" (four byte tokens, two UTF-16 units)
+    long[] ids = {the, nl, e, nl, 3 + 0xF0, 3 + 0x9F, 3 + 0x98, 3 + 0x80};
+    assertArrayEquals(
+        new int[] {0, 1, 2, 3, 4, 8}, WordEncoder.tokenBounds(cuts, ids, new int[] {4, 6, 9}));
+    // An id that runs past a word's end, a character cut short, missing or extra ids: no mapping.
+    assertNull(WordEncoder.tokenBounds(cuts, ids, new int[] {3, 6, 9}));
+    assertNull(WordEncoder.tokenBounds(cuts, Arrays.copyOf(ids, 7), new int[] {4, 6, 9}));
+    assertNull(WordEncoder.tokenBounds(cuts, Arrays.copyOf(ids, 3), new int[] {4, 6, 9}));
+    long[] extra = Arrays.copyOf(ids, 9);
+    extra[8] = e;
+    assertNull(WordEncoder.tokenBounds(cuts, extra, new int[] {4, 6, 9}));
+    assertNull(WordEncoder.tokenBounds(cuts, new long[] {1, nl, e}, new int[] {1, 3}), "<s>");
+    assertNull(
+        WordEncoder.tokenBounds(cuts, new long[] {3 + 0x80}, new int[] {1}),
+        "a stray continuation");
+  }
+
+  private static int idOf(String piece) {
+    return sentencePieceLike().get("model").get("vocab").get(piece).asInt();
+  }
+
+  @Test
+  void threadsSharingOneTokenizerEachGetTheirOwnMemo() throws Exception {
+    String json = sentencePieceLike().toString();
+    try (HfTokenizer t = HfTokenizer.fromJson(json, SpecialTokens.BOS_EOS, "<s>", "</s>", 16)) {
+      List<String> texts = new ArrayList<>();
+      SplittableRandom r = new SplittableRandom(5);
+      for (int i = 0; i < 300; i++) {
+        texts.add(text(r, 1 + r.nextInt(80)));
+      }
+      List<int[]> expected = new ArrayList<>();
+      for (String text : texts) {
+        expected.add(t.encodeWhole(text));
+      }
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+          int offset = w;
+          done.add(
+              pool.submit(
+                  () -> {
+                    int checked = 0;
+                    for (int round = 0; round < 3; round++) {
+                      for (int i = 0; i < texts.size(); i++) {
+                        int k = (i * 7 + offset * 31 + round) % texts.size();
+                        assertArrayEquals(expected.get(k), t.encode(texts.get(k)));
+                        checked++;
+                      }
+                    }
+                    return checked;
+                  }));
+        }
+        for (java.util.concurrent.Future<Integer> f : done) {
+          assertEquals(900, f.get());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
   }
 
   @Test
