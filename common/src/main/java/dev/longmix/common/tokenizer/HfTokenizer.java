@@ -51,9 +51,8 @@ public final class HfTokenizer implements AutoCloseable {
   private final int bosId;
   private final int eosId;
   private final int vocabSize;
-  // Where words segment independently (see WordMemo): each thread's memo, and the ids the
-  // document's ids start with (BOS, from the post-processor or the policy). Null when the
-  // tokenizer lacks that shape.
+  // Where words segment independently (see WordCuts): each thread's word encoder and memo. Null
+  // when the tokenizer lacks that shape.
   private final ThreadLocal<WordEncoder> encoders;
   private boolean closed;
 
