@@ -10,19 +10,28 @@ import java.util.Arrays;
  * <p>An open-addressing table of {@code long}s (the word's hash and where its record starts) over
  * one append-only {@code int} pool; a record is the word's length and id count, its characters two
  * to an int, then its ids, so a lookup touches two places in memory. Records are never removed one
- * by one: when the memo holds its maximum it is emptied before the next document, which also lets
- * it follow a change of domain. Not thread-safe: {@link HfTokenizer} keeps one per thread.
+ * by one: when the memo holds its maximum of words or of pool space it is emptied before the next
+ * document, which also lets it follow a change of domain. Not thread-safe: {@link HfTokenizer}
+ * keeps one per thread.
  */
 final class WordMemo {
   /** Longer words are tokenized every time (they rarely repeat: hashes, URLs, minified code). */
   static final int MAX_WORD_CHARS = 64;
 
-  /** Words held before the memo is emptied (about 24 MB per thread at this size). */
+  /** Words held before the memo is emptied. */
   static final int MAX_ENTRIES = 1 << 19;
 
+  /**
+   * Ints of words and ids held before the memo is emptied (32 MB; with the 8 MB table at most about
+   * 40 MB per thread). On the bench corpus the word count binds first (~8 ints a word); this bounds
+   * text whose words are long or made of byte tokens.
+   */
+  static final int POOL_INTS = 1 << 23;
+
   private final int maxEntries;
+  private final int poolInts;
   private final long[] slots; // (hash << 32) | (record + 1); 0 = empty
-  private int[] pool = new int[1 << 16];
+  private int[] pool = new int[1 << 12];
   private int poolEnd;
   private int size;
   private long lookups;
@@ -31,12 +40,13 @@ final class WordMemo {
   /** A memo that empties itself once it holds {@code maxEntries} words (small ones for tests). */
   WordMemo(int maxEntries) {
     this.maxEntries = maxEntries;
+    this.poolInts = Math.max(1 << 12, Math.min(POOL_INTS, maxEntries * 16));
     this.slots = new long[Integer.highestOneBit(Math.max(2, maxEntries) * 4 - 1)];
   }
 
   /** Called before each document: empties the memo once it holds its maximum. */
   void startDocument() {
-    if (size >= maxEntries) {
+    if (size >= maxEntries || poolEnd >= poolInts) {
       Arrays.fill(slots, 0L);
       size = 0;
       poolEnd = 0;
@@ -98,7 +108,9 @@ final class WordMemo {
     int r = poolEnd;
     int need = r + 1 + (len + 1) / 2 + count;
     if (need > pool.length) {
-      pool = Arrays.copyOf(pool, Math.max(pool.length * 2, need));
+      // Doubling up to the budget; past it (only inside one document) just what is needed.
+      int grown = pool.length * 2 <= poolInts ? pool.length * 2 : need + (need >> 4);
+      pool = Arrays.copyOf(pool, Math.max(grown, need));
     }
     pool[r] = len | (count << 8);
     int at = r + 1;

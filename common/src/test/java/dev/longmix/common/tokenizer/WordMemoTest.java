@@ -66,6 +66,19 @@ class WordMemoTest {
   }
 
   @Test
+  void emptiesItselfWhenItsPoolIsSpentBeforeItsWordCount() {
+    WordMemo memo = new WordMemo(1000); // a pool of 16,000 ints
+    long[] ids = new long[100];
+    memo.startDocument();
+    for (int i = 0; i < 200; i++) {
+      add(memo, String.format("%060d", i), ids); // 131 ints each: 26,200 in all
+    }
+    assertEquals(200, memo.size());
+    memo.startDocument();
+    assertEquals(0, memo.size(), "200 words of 1000 allowed, but the pool is spent");
+  }
+
+  @Test
   void refusesWordsOnceHalfFullInsideADocument() {
     WordMemo memo = new WordMemo(2); // 4 slots
     add(memo, "a", 1);
