@@ -136,8 +136,7 @@ final class ParquetInput {
                         ""));
                 continue;
               }
-              counters.documents.add(1);
-              counters.tokens.add(ids.length);
+              counters.document(d.domain(), ids.length, d.text().length());
               next =
                   DocumentRow.of(
                       f.relative(),

@@ -1,5 +1,6 @@
 package dev.longmix.jobs.tokenize;
 
+import dev.longmix.jobs.spark.KeyedCounts;
 import java.io.Serializable;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.CollectionAccumulator;
@@ -21,6 +22,8 @@ public final class TokenizeCounters implements Serializable {
   // Words looked up in the tokenizer's word memo, and those found there (informational).
   final LongAccumulator words;
   final LongAccumulator wordsMemoized;
+  // Per domain: documents, tokens, chars (the manifest's breakdown; checked against the footers).
+  final KeyedCounts domains;
   final CollectionAccumulator<Integer> filesWithRejects;
   final CollectionAccumulator<RejectRecord> tokenizerErrors;
 
@@ -33,6 +36,7 @@ public final class TokenizeCounters implements Serializable {
     bytes = sc.longAccumulator("longmix.bytes.read");
     words = sc.longAccumulator("longmix.words");
     wordsMemoized = sc.longAccumulator("longmix.words.memoized");
+    domains = KeyedCounts.register(sc, "longmix.domains", 3);
     filesWithRejects = sc.collectionAccumulator("longmix.files.with.rejects");
     tokenizerErrors = sc.collectionAccumulator("longmix.tokenizer.errors");
   }
@@ -59,6 +63,13 @@ public final class TokenizeCounters implements Serializable {
 
   public long wordsMemoized() {
     return wordsMemoized.value();
+  }
+
+  /** Counts one written document of {@code domain}. */
+  void document(String domain, int tokens, int chars) {
+    documents.add(1);
+    this.tokens.add(tokens);
+    domains.add(domain, 1, tokens, chars);
   }
 
   public long files() {

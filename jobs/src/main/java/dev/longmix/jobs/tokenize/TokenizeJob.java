@@ -1,15 +1,13 @@
 package dev.longmix.jobs.tokenize;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.sum;
-
 import dev.longmix.common.corpus.CorpusFormat;
 import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
+import dev.longmix.jobs.spark.KeyedCounts;
 import dev.longmix.jobs.spark.LiveCounters;
 import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.spark.ParquetFooters;
 import dev.longmix.jobs.spark.Progress;
 import dev.longmix.jobs.spark.Versions;
 import java.io.PrintStream;
@@ -147,45 +145,65 @@ public final class TokenizeJob {
                   .javaRDD()
                   .mapPartitions(new ParquetInput.Rejects(cfg.settings(), parquetByPath)));
     }
+    // The rejects' reasons are tallied by the tasks that write them.
+    KeyedCounts reasonCounts =
+        KeyedCounts.register(spark.sparkContext(), "longmix.reject.reasons", 1);
     spark
-        .createDataFrame(rejects, REJECTS_SCHEMA)
+        .createDataFrame(
+            rejects.map(
+                r -> {
+                  reasonCounts.add(r.getString(2), 1, 0, 0);
+                  return r;
+                }),
+            REJECTS_SCHEMA)
         .coalesce(Math.max(1, Math.min(64, badFiles.size())))
         .write()
         .mode(SaveMode.Overwrite)
         .option("compression", "zstd")
         .parquet(rejectsDir);
 
-    // Counts come from the written data, not from memory: what the manifest says is what exists.
+    // Counts: the writing tasks tallied them (each partition's successful attempt once), and the
+    // committed files' footers must hold exactly as many rows: what the manifest says is what
+    // exists. Footers only, so this costs a few reads per file, not a pass over the data.
     Map<String, Map<String, Long>> domains = new TreeMap<>();
     long documents = 0;
     long tokens = 0;
-    for (Row r :
-        spark
-            .read()
-            .parquet(cfg.output())
-            .groupBy("domain")
-            .agg(count("*").as("documents"), sum("n_tokens"), sum("n_chars"))
-            .collectAsList()) {
+    for (Map.Entry<String, long[]> e : counters.domains.value().entrySet()) {
       Map<String, Long> d = new LinkedHashMap<>();
-      d.put("documents", r.getLong(1));
-      d.put("tokens", r.getLong(2));
-      d.put("chars", r.getLong(3));
-      domains.put(r.getString(0), d);
-      documents += r.getLong(1);
-      tokens += r.getLong(2);
+      d.put("documents", e.getValue()[0]);
+      d.put("tokens", e.getValue()[1]);
+      d.put("chars", e.getValue()[2]);
+      domains.put(e.getKey(), d);
+      documents += e.getValue()[0];
+      tokens += e.getValue()[1];
     }
     Map<String, Long> reasons = new TreeMap<>();
     long rejected = 0;
-    for (Row r : spark.read().parquet(rejectsDir).groupBy(col("reason")).count().collectAsList()) {
-      reasons.put(r.getString(0), r.getLong(1));
-      rejected += r.getLong(1);
+    for (Map.Entry<String, long[]> e : reasonCounts.value().entrySet()) {
+      reasons.put(e.getKey(), e.getValue()[0]);
+      rejected += e.getValue()[0];
     }
-    if (documents != counters.documents() || rejected != counters.rejected()) {
+    long documentRows = ParquetFooters.rows(jsc, hconf, cfg.output());
+    long rejectRows = ParquetFooters.rows(jsc, hconf, rejectsDir);
+    if (documents != counters.documents()
+        || tokens != counters.tokens()
+        || documentRows != documents
+        || rejected != counters.rejected()
+        || rejectRows != rejected) {
       throw new IllegalStateException(
           String.format(
-              "counts do not reconcile: tasks saw %d documents and %d rejects, the output holds"
-                  + " %d and %d",
-              counters.documents(), counters.rejected(), documents, rejected));
+              Locale.ROOT,
+              "counts do not reconcile: tasks saw %d documents (%d by domain, %d tokens of %d)"
+                  + " and %d rejects (%d by reason); the output's footers hold %d documents and"
+                  + " %d rejects",
+              counters.documents(),
+              documents,
+              tokens,
+              counters.tokens(),
+              counters.rejected(),
+              rejected,
+              documentRows,
+              rejectRows));
     }
     long read = documents + rejected;
     double seconds = (System.nanoTime() - t0) / 1e9;

@@ -106,11 +106,10 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
               return null;
             }
             counters.read.add(1);
-            counters.documents.add(1);
+            counters.document(doc.domain(), ids.length, doc.text().length());
             long consumed = source.bytesRead();
             counters.bytes.add(consumed - bytesReported);
             bytesReported = consumed;
-            counters.tokens.add(ids.length);
             return DocumentRow.of(
                 file.relative(), relative, line, doc.domain(), doc.text().length(), ids);
           }
