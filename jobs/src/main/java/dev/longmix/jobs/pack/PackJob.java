@@ -1,15 +1,11 @@
 package dev.longmix.jobs.pack;
 
-import static org.apache.spark.sql.functions.bit_xor;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.udf;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.longmix.common.histogram.LengthBins;
 import dev.longmix.common.histogram.LengthHistogram;
@@ -27,6 +23,7 @@ import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.spark.ParquetFooters;
 import dev.longmix.jobs.spark.Versions;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -42,6 +39,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
@@ -70,6 +68,15 @@ public final class PackJob {
   static final long BROADCAST_ITEMS_DEFAULT = 1_000_000;
 
   static final String BROADCAST_ITEMS_KEY = "spark.longmix.pack.broadcastItems";
+
+  /**
+   * Up to this many selected items (bounded from the bucket counts), the driver sorts and places
+   * them and groups them by document instead of four Spark jobs doing it; Spark conf {@code
+   * spark.longmix.pack.driverItems} overrides it (tests use 0 to force the distributed path).
+   */
+  static final long DRIVER_ITEMS_DEFAULT = 1_000_000;
+
+  static final String DRIVER_ITEMS_KEY = "spark.longmix.pack.driverItems";
 
   private PackJob() {}
 
@@ -121,7 +128,7 @@ public final class PackJob {
     HashMap<String, Integer> crossingBuckets = new HashMap<>();
     List<String> underfilled = new ArrayList<>();
     for (PoolPlan p : plan.pools()) {
-      Crossing c = CutoffFinder.crossing(sums.get(p.pool()), p.budgetTokens());
+      Crossing c = CutoffFinder.crossing(Selection.tokens(sums.get(p.pool())), p.budgetTokens());
       crossings.put(p.pool(), c);
       if (c.shortfallTokens() > 0) {
         underfilled.add(
@@ -156,54 +163,91 @@ public final class PackJob {
               p.pool(), crossings.get(p.pool()), inBucket.getOrDefault(p.pool(), List.of())));
     }
 
-    // b. Selected items in packing order, then global offsets by a two-pass prefix sum.
-    Dataset<Row> items =
-        spark
-            .createDataFrame(
-                meta.mapPartitions(new Selection.SelectedItems(gen, cutoffs)),
-                Selection.ITEM_SCHEMA)
-            .orderBy(col("order_key"), col("doc_id"), col("piece"), col("copy"));
-    JavaRDD<Row> sorted = items.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
-    List<Placement.Stats> parts =
-        new ArrayList<>(
-            sorted.mapPartitionsWithIndex(new Placement.PartitionStats(), true).collect());
-    parts.sort((a, b) -> Integer.compare(a.partition, b.partition));
-    long[] starts = new long[sorted.getNumPartitions()];
-    Placement.Stats total = new Placement.Stats();
-    for (Placement.Stats s : parts) {
-      starts[s.partition] = total.tokens;
-      total.add(s);
+    // b. Selected items in packing order with their global offsets, and each selected document's
+    // items. While the selection is small (at most driverItems items, bounded from the bucket
+    // counts before anything is collected) the driver does it: one job collects the items, and
+    // the sort, the prefix sum, the grouping and the Bloom filter cost no further Spark jobs.
+    // Larger selections stay distributed: a sort, a two-pass prefix sum and a groupBy. Both give
+    // the same rows (PackJobTest).
+    long broadcastItems =
+        Long.parseLong(
+            spark.conf().get(BROADCAST_ITEMS_KEY, Long.toString(BROADCAST_ITEMS_DEFAULT)));
+    long driverItems =
+        Long.parseLong(spark.conf().get(DRIVER_ITEMS_KEY, Long.toString(DRIVER_ITEMS_DEFAULT)));
+    long itemsBound = 0;
+    for (PoolPlan p : plan.pools()) {
+      itemsBound += Selection.itemsThrough(sums.get(p.pool()), crossings.get(p.pool()));
     }
-    if (total.tokens != plan.budgetTokens()) {
-      throw new IllegalStateException(
-          "selected " + total.tokens + " tokens but the budget is " + plan.budgetTokens());
+    Placement.Stats total;
+    Dataset<Row> byDoc;
+    Broadcast<BloomFilter> selectedDocs;
+    JavaRDD<Row> sorted = null;
+    if (itemsBound <= driverItems) {
+      List<Row> selectedItems =
+          new ArrayList<>(meta.mapPartitions(new Selection.SelectedItems(gen, cutoffs)).collect());
+      selectedItems.sort(Selection.PACKING_ORDER);
+      total = new Placement.PartitionStats().call(0, selectedItems.iterator()).next();
+      checkBudget(total, plan);
+      BloomFilter docs = BloomFilter.create(Math.max(1, selectedItems.size()), 0.01);
+      TreeMap<Long, List<Row>> perDoc = new TreeMap<>();
+      long at = 0;
+      for (Row r : selectedItems) {
+        perDoc
+            .computeIfAbsent(r.getLong(1), k -> new ArrayList<>())
+            .add(Placement.itemStruct(Placement.placed(r, at)));
+        at += r.getInt(6);
+        docs.putLong(r.getLong(1));
+      }
+      List<Row> byDocRows = new ArrayList<>(perDoc.size());
+      perDoc.forEach((doc, list) -> byDocRows.add(RowFactory.create(doc, list)));
+      byDoc = spark.createDataFrame(byDocRows, Placement.BY_DOC_SCHEMA);
+      selectedDocs = jsc.broadcast(docs);
+    } else {
+      Dataset<Row> items =
+          spark
+              .createDataFrame(
+                  meta.mapPartitions(new Selection.SelectedItems(gen, cutoffs)),
+                  Selection.ITEM_SCHEMA)
+              .orderBy(col("order_key"), col("doc_id"), col("piece"), col("copy"));
+      sorted = items.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+      List<Placement.Stats> parts =
+          new ArrayList<>(
+              sorted.mapPartitionsWithIndex(new Placement.PartitionStats(), true).collect());
+      parts.sort((a, b) -> Integer.compare(a.partition, b.partition));
+      long[] starts = new long[sorted.getNumPartitions()];
+      total = new Placement.Stats();
+      for (Placement.Stats st : parts) {
+        starts[st.partition] = total.tokens;
+        total.add(st);
+      }
+      checkBudget(total, plan);
+      JavaRDD<Row> placed = sorted.mapPartitionsWithIndex(new Placement.Place(starts), true);
+      byDoc =
+          spark
+              .createDataFrame(placed, Placement.PLACED_SCHEMA)
+              .groupBy(col("doc_id"))
+              .agg(
+                  collect_list(
+                          struct(
+                              col("global_start"),
+                              col("domain"),
+                              col("piece"),
+                              col("copy"),
+                              col("from_token"),
+                              col("tokens")))
+                      .as("items"));
+      // Only selected documents' ids go on: a Bloom filter of their doc ids (no false
+      // negatives) drops the others right after the scan, and while the selection is small the
+      // items are broadcast so the ids are not shuffled at all.
+      selectedDocs =
+          jsc.broadcast(
+              sorted
+                  .mapPartitions(new Selection.DocFilter(total.items))
+                  .treeReduce(BloomFilter::mergeInPlace));
     }
-    JavaRDD<Row> placed = sorted.mapPartitionsWithIndex(new Placement.Place(starts), true);
 
     // c. Join with the token ids of selected documents, split into fragments, assemble rows.
     long rows = cfg.packing().rows(total.tokens);
-    Dataset<Row> byDoc =
-        spark
-            .createDataFrame(placed, Placement.PLACED_SCHEMA)
-            .groupBy(col("doc_id"))
-            .agg(
-                collect_list(
-                        struct(
-                            col("global_start"),
-                            col("domain"),
-                            col("piece"),
-                            col("copy"),
-                            col("from_token"),
-                            col("tokens")))
-                    .as("items"));
-    // Only selected documents' ids go on: a Bloom filter of their doc ids (no false negatives)
-    // drops the others right after the scan, and while the selection is small the items are
-    // broadcast so the ids are not shuffled at all.
-    Broadcast<BloomFilter> selectedDocs =
-        jsc.broadcast(
-            sorted
-                .mapPartitions(new Selection.DocFilter(total.items))
-                .treeReduce(BloomFilter::mergeInPlace));
     UserDefinedFunction selected =
         udf(
             (UDF1<Long, Boolean>) id -> selectedDocs.value().mightContainLong(id),
@@ -215,11 +259,10 @@ public final class PackJob {
             .select(col("doc_id"), col("input_ids"))
             .where(progress.ids.count(size(col("input_ids"))))
             .filter(selected.apply(col("doc_id")));
-    long broadcastItems =
-        Long.parseLong(
-            spark.conf().get(BROADCAST_ITEMS_KEY, Long.toString(BROADCAST_ITEMS_DEFAULT)));
+    // Items collected on the driver are always broadcast: they are there already.
+    boolean broadcastJoin = sorted == null || total.items <= broadcastItems;
     Dataset<Row> joined =
-        ids.join(total.items <= broadcastItems ? broadcast(byDoc) : byDoc, "doc_id")
+        ids.join(broadcastJoin ? broadcast(byDoc) : byDoc, "doc_id")
             .select(col("doc_id"), col("input_ids"), col("items"));
     // Files of at most TOKENS_PER_FILE tokens, and at least MIN_FILES so that a small output is
     // still assembled and written by several tasks; fixed by the row count alone, never by the
@@ -232,6 +275,8 @@ public final class PackJob {
                     rows,
                     Math.max(MIN_FILES, (total.tokens + TOKENS_PER_FILE - 1) / TOKENS_PER_FILE)));
     int seqLen = cfg.packing().seqLen();
+    RowDigest digestAcc = new RowDigest();
+    spark.sparkContext().register(digestAcc, "longmix.pack.digest");
     JavaRDD<InternalRow> packed =
         joined
             .queryExecution()
@@ -241,7 +286,7 @@ public final class PackJob {
             .mapToPair(f -> Placement.RowRanges.keyed(f, seqLen))
             .repartitionAndSortWithinPartitions(new Placement.RowRanges(files, rows, seqLen))
             .values()
-            .mapPartitions(new Placement.Assemble(cfg.packing()));
+            .mapPartitions(new Placement.Assemble(cfg.packing(), digestAcc));
     Frames.fromInternalRows(spark, packed, Placement.PACKED_SCHEMA)
         .where(progress.rows.count(col("n_tokens")))
         .write()
@@ -252,21 +297,15 @@ public final class PackJob {
         .option("parquet.page.size.row.check.max", "1")
         .option("parquet.block.size", Long.toString(64L << 20))
         .parquet(cfg.output());
-    sorted.unpersist(false);
+    if (sorted != null) {
+      sorted.unpersist(false);
+    }
     meta.unpersist(false);
 
-    // Read back what was written: its row count, and a digest of its content (XOR of per-row
-    // hashes, so it does not depend on file order) that equal runs on other layouts reproduce.
-    Row check =
-        spark
-            .read()
-            .parquet(cfg.output())
-            .agg(
-                count(lit(1)),
-                bit_xor(xxhash64(col("row"), col("input_ids"), col("spans"), col("pad_tokens"))))
-            .first();
-    long written = check.getLong(0);
-    String digest = rows == 0 ? "0" : Long.toHexString(check.getLong(1));
+    // The digest came from the rows as they were written (RowDigest); the committed files'
+    // footers must hold exactly the planned rows.
+    long written = ParquetFooters.rows(jsc, hconf, cfg.output());
+    String digest = rows == 0 ? "0" : Long.toHexString(digestAcc.value());
     if (written != rows) {
       throw new IllegalStateException("wrote " + written + " rows, expected " + rows);
     }
@@ -330,6 +369,13 @@ public final class PackJob {
     total.domainTokens.forEach((d, t) -> shares.put(d, t / (double) total.tokens));
     return new Result(
         rows, total.tokens, dropped, pad, shares, total.longTokens / (double) total.tokens, m);
+  }
+
+  private static void checkBudget(Placement.Stats total, Plan plan) {
+    if (total.tokens != plan.budgetTokens()) {
+      throw new IllegalStateException(
+          "selected " + total.tokens + " tokens but the budget is " + plan.budgetTokens());
+    }
   }
 
   /** Target versus achieved per domain, per Fig. 2 bin and for the long share. */

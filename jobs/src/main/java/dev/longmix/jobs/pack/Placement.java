@@ -155,18 +155,48 @@ final class Placement {
           Row r = rows.next();
           long start = at[0];
           at[0] += r.getInt(6);
-          return RowFactory.create(
-              r.getLong(1),
-              start,
-              r.getString(4),
-              r.getInt(2),
-              r.getInt(3),
-              r.getInt(5),
-              r.getInt(6));
+          return placed(r, start);
         }
       };
     }
   }
+
+  /**
+   * A sorted item ({@link Selection#ITEM_SCHEMA}) at global offset {@code start} ({@link
+   * #PLACED_SCHEMA}).
+   */
+  static Row placed(Row r, long start) {
+    return RowFactory.create(
+        r.getLong(1), start, r.getString(4), r.getInt(2), r.getInt(3), r.getInt(5), r.getInt(6));
+  }
+
+  /** The items list of one document as {@code byDoc} holds it: PLACED_SCHEMA less doc_id. */
+  static Row itemStruct(Row placed) {
+    return RowFactory.create(
+        placed.getLong(1),
+        placed.getString(2),
+        placed.getInt(3),
+        placed.getInt(4),
+        placed.getInt(5),
+        placed.getInt(6));
+  }
+
+  /** Schema of {@code byDoc}: a selected document and its placed items. */
+  static final StructType BY_DOC_SCHEMA =
+      new StructType()
+          .add("doc_id", DataTypes.LongType, false)
+          .add(
+              "items",
+              DataTypes.createArrayType(
+                  new StructType()
+                      .add("global_start", DataTypes.LongType, false)
+                      .add("domain", DataTypes.StringType, false)
+                      .add("piece", DataTypes.IntegerType, false)
+                      .add("copy", DataTypes.IntegerType, false)
+                      .add("from_token", DataTypes.IntegerType, false)
+                      .add("tokens", DataTypes.IntegerType, false),
+                  false),
+              false);
 
   /**
    * Splits every item of a joined document into row fragments. Input rows: doc_id, input_ids, items
@@ -275,9 +305,11 @@ final class Placement {
   static final class Assemble implements FlatMapFunction<Iterator<RowFragment>, InternalRow> {
     private static final long serialVersionUID = 1L;
     private final PackingConfig config;
+    private final RowDigest digest;
 
-    Assemble(PackingConfig config) {
+    Assemble(PackingConfig config, RowDigest digest) {
       this.config = config;
+      this.digest = digest;
     }
 
     @Override
@@ -308,7 +340,9 @@ final class Placement {
             }
             frags.add(f);
           }
-          return toInternal(RowAssembler.assemble(row, frags, config));
+          InternalRow out = toInternal(RowAssembler.assemble(row, frags, config));
+          digest.addRow(out);
+          return out;
         }
       };
     }

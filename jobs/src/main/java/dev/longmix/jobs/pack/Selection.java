@@ -4,6 +4,7 @@ import dev.longmix.common.plan.LengthClass;
 import dev.longmix.common.select.BucketScheme;
 import dev.longmix.common.select.Candidate;
 import dev.longmix.common.select.CandidateGenerator;
+import dev.longmix.common.select.Crossing;
 import dev.longmix.common.select.PoolCutoff;
 import dev.longmix.common.select.TimedItem;
 import java.util.ArrayList;
@@ -37,7 +38,11 @@ final class Selection {
           .add("doc_tokens", DataTypes.IntegerType, false)
           .add("long", DataTypes.BooleanType, false);
 
-  /** Pass 1: tokens per (pool, bucket) of one partition. */
+  /**
+   * Pass 1: tokens and items per (pool, bucket) of one partition; per pool one array, tokens of
+   * each bucket first, then the number of items of each bucket ({@link #tokens}, {@link
+   * #itemsThrough}).
+   */
   static final class BucketSums implements FlatMapFunction<Iterator<Row>, HashMap<String, long[]>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<CandidateGenerator> gen;
@@ -53,19 +58,49 @@ final class Selection {
     public Iterator<HashMap<String, long[]>> call(Iterator<Row> rows) {
       HashMap<String, long[]> sums = new HashMap<>();
       for (Map.Entry<String, BucketScheme> e : schemes.value().entrySet()) {
-        sums.put(e.getKey(), new long[e.getValue().slots()]);
+        sums.put(e.getKey(), new long[2 * e.getValue().slots()]);
       }
       CandidateGenerator g = gen.value();
       while (rows.hasNext()) {
         Row r = rows.next();
         for (Candidate c : g.candidates(r.getLong(0), r.getString(1), r.getInt(2))) {
           BucketScheme s = schemes.value().get(c.pool());
-          sums.get(c.pool())[s.bucket(c.time())] += c.tokens();
+          long[] pool = sums.get(c.pool());
+          int b = s.bucket(c.time());
+          pool[b] += c.tokens();
+          pool[s.slots() + b]++;
         }
       }
       return List.of(sums).iterator();
     }
   }
+
+  /** The per-bucket token sums of one pool's {@link BucketSums} array. */
+  static long[] tokens(long[] sums) {
+    return java.util.Arrays.copyOf(sums, sums.length / 2);
+  }
+
+  /**
+   * How many items one pool's cutoff can select at most: those of the buckets up to the crossing
+   * one (all of them when everything is taken, none for a zero budget).
+   */
+  static long itemsThrough(long[] sums, Crossing crossing) {
+    int slots = sums.length / 2;
+    int last =
+        crossing.bucket() >= 0 ? crossing.bucket() : crossing.budgetTokens() == 0 ? -1 : slots - 1;
+    long n = 0;
+    for (int b = 0; b <= last; b++) {
+      n += sums[slots + b];
+    }
+    return n;
+  }
+
+  /** Packing order of {@link #ITEM_SCHEMA} rows: order_key, doc_id, piece, copy. */
+  static final java.util.Comparator<Row> PACKING_ORDER =
+      java.util.Comparator.<Row>comparingLong(r -> r.getLong(0))
+          .thenComparingLong(r -> r.getLong(1))
+          .thenComparingInt(r -> r.getInt(2))
+          .thenComparingInt(r -> r.getInt(3));
 
   static HashMap<String, long[]> merge(HashMap<String, long[]> a, HashMap<String, long[]> b) {
     for (Map.Entry<String, long[]> e : b.entrySet()) {

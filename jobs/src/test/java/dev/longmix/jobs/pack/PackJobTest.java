@@ -129,28 +129,63 @@ class PackJobTest {
       "--tail",
       "pad"
     };
+    // a: the default, items sorted, placed and grouped on the driver and broadcast
     String a = dir.resolve("det-a").toString();
-    fx.pack(spark, a, args);
+    PackJob.Result resultA = fx.pack(spark, a, args);
     PackFixtures other = PackFixtures.write(spark, dir.resolve("repartitioned"), 7);
+    // b: other partitioning, distributed sort and prefix sum, selected ids shuffled to the items
     String b = dir.resolve("det-b").toString();
+    // c: distributed sort and prefix sum, items broadcast to the ids scan
+    String c = dir.resolve("det-c").toString();
     String before = spark.conf().get("spark.sql.shuffle.partitions");
-    spark.conf().set("spark.sql.shuffle.partitions", "9");
-    // and the other join: selected ids shuffled to the items instead of items broadcast
-    spark.conf().set(PackJob.BROADCAST_ITEMS_KEY, "0");
+    PackJob.Result resultB;
+    PackJob.Result resultC;
     try {
-      other.pack(spark, b, args);
+      spark.conf().set(PackJob.DRIVER_ITEMS_KEY, "0");
+      spark.conf().set("spark.sql.shuffle.partitions", "9");
+      spark.conf().set(PackJob.BROADCAST_ITEMS_KEY, "0");
+      resultB = other.pack(spark, b, args);
+      spark.conf().set("spark.sql.shuffle.partitions", "4");
+      spark.conf().unset(PackJob.BROADCAST_ITEMS_KEY);
+      resultC = fx.pack(spark, c, args);
     } finally {
       spark.conf().set("spark.sql.shuffle.partitions", before);
       spark.conf().unset(PackJob.BROADCAST_ITEMS_KEY);
+      spark.conf().unset(PackJob.DRIVER_ITEMS_KEY);
     }
     List<Row> ra = PackFixtures.rows(spark, a);
-    List<Row> rb = PackFixtures.rows(spark, b);
-    assertEquals(ra.size(), rb.size());
-    for (int i = 0; i < ra.size(); i++) {
-      assertEquals(ra.get(i), rb.get(i), "row " + i);
+    for (String other2 : List.of(b, c)) {
+      List<Row> rb = PackFixtures.rows(spark, other2);
+      assertEquals(ra.size(), rb.size());
+      for (int i = 0; i < ra.size(); i++) {
+        assertEquals(ra.get(i), rb.get(i), other2 + " row " + i);
+      }
+    }
+    // The manifest's digest, computed by the writing tasks, is what the files hold.
+    String fromFiles =
+        Long.toHexString(
+            spark
+                .read()
+                .parquet(a)
+                .agg(
+                    org.apache.spark.sql.functions.bit_xor(
+                        org.apache.spark.sql.functions.xxhash64(
+                            org.apache.spark.sql.functions.col("row"),
+                            org.apache.spark.sql.functions.col("input_ids"),
+                            org.apache.spark.sql.functions.col("spans"),
+                            org.apache.spark.sql.functions.col("pad_tokens"))))
+                .first()
+                .getLong(0));
+    for (PackJob.Result r : List.of(resultA, resultB, resultC)) {
+      assertEquals(fromFiles, counts(r).get("content_digest"));
     }
     Row last = ra.get(ra.size() - 1);
     assertEquals(budget % 1000 == 0 ? 0 : 1000 - budget % 1000, last.getInt(4));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> counts(PackJob.Result r) {
+    return (Map<String, Object>) r.manifest().get("counts");
   }
 
   @Test
