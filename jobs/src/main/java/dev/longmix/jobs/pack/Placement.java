@@ -181,20 +181,18 @@ final class Placement {
         placed.getInt(6));
   }
 
-  /** Schema of {@code byDoc}: a selected document and its placed items. */
+  /**
+   * Schema of {@code byDoc}: a selected document and its placed items (PLACED_SCHEMA less doc_id).
+   */
   static final StructType BY_DOC_SCHEMA =
       new StructType()
           .add("doc_id", DataTypes.LongType, false)
           .add(
               "items",
               DataTypes.createArrayType(
-                  new StructType()
-                      .add("global_start", DataTypes.LongType, false)
-                      .add("domain", DataTypes.StringType, false)
-                      .add("piece", DataTypes.IntegerType, false)
-                      .add("copy", DataTypes.IntegerType, false)
-                      .add("from_token", DataTypes.IntegerType, false)
-                      .add("tokens", DataTypes.IntegerType, false),
+                  new StructType(
+                      java.util.Arrays.copyOfRange(
+                          PLACED_SCHEMA.fields(), 1, PLACED_SCHEMA.fields().length)),
                   false),
               false);
 
