@@ -19,6 +19,7 @@ import dev.longmix.common.select.Crossing;
 import dev.longmix.common.select.CutoffFinder;
 import dev.longmix.common.select.PoolCutoff;
 import dev.longmix.common.select.TimedItem;
+import dev.longmix.jobs.spark.DirectParquetFormat;
 import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.Manifests;
@@ -296,7 +297,8 @@ public final class PackJob {
         .option("parquet.page.size.row.check.min", "1")
         .option("parquet.page.size.row.check.max", "1")
         .option("parquet.block.size", Long.toString(64L << 20))
-        .parquet(cfg.output());
+        .format(DirectParquetFormat.NAME)
+        .save(cfg.output());
     if (sorted != null) {
       sorted.unpersist(false);
     }

@@ -1,6 +1,7 @@
 package dev.longmix.jobs.tokenize;
 
 import dev.longmix.common.corpus.CorpusFormat;
+import dev.longmix.jobs.spark.DirectParquetFormat;
 import dev.longmix.jobs.spark.Frames;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.KeyedCounts;
@@ -119,7 +120,8 @@ public final class TokenizeJob {
           .mode(SaveMode.Append)
           .option("compression", "zstd")
           .option("parquet.enable.dictionary#input_ids.list.element", "false")
-          .parquet(cfg.output());
+          .format(DirectParquetFormat.NAME)
+          .save(cfg.output());
     }
 
     String rejectsDir = cfg.output() + "/" + REJECTS_DIR;
