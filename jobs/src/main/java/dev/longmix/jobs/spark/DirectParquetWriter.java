@@ -16,9 +16,11 @@ import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.column.values.ValuesWriter;
-import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
-import org.apache.parquet.column.values.factory.ValuesWriterFactory;
+import org.apache.parquet.column.page.PageWriteStore;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.IntStatistics;
+import org.apache.parquet.column.statistics.SizeStatistics;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -27,6 +29,7 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -90,6 +93,10 @@ public final class DirectParquetWriter implements Closeable {
   private final Map<String, String> metadata;
   private final long rowGroupBytes;
   private final Field[] fields;
+
+  /** The schema less the columns whose fields write their own pages ({@link IntListPages}). */
+  private final MessageType storeSchema;
+
   private ColumnChunkPageWriteStore pages;
   private ColumnWriteStore columns;
   private long rowsInGroup;
@@ -112,8 +119,7 @@ public final class DirectParquetWriter implements Closeable {
             .withDictionaryPageSize(settings.pageBytes())
             .withDictionaryEncoding(settings.dictionaryDefault())
             .withMinRowCountForPageSizeCheck(settings.pageRowCheckMin())
-            .withMaxRowCountForPageSizeCheck(settings.pageRowCheckMax())
-            .withValuesWriterFactory(new PlainIntsFactory());
+            .withMaxRowCountForPageSizeCheck(settings.pageRowCheckMax());
     for (ColumnDescriptor c : parquetSchema.getColumns()) {
       String p = String.join(".", c.getPath());
       String v = conf.get("parquet.enable.dictionary#" + p);
@@ -122,7 +128,8 @@ public final class DirectParquetWriter implements Closeable {
       }
     }
     this.props = b.build();
-    this.fields = bind(schema, parquetSchema);
+    this.fields = bind(schema, parquetSchema, props);
+    this.storeSchema = withoutPageColumns(parquetSchema, fields);
     this.file =
         new ParquetFileWriter(
             HadoopOutputFile.fromPath(path, conf),
@@ -145,7 +152,11 @@ public final class DirectParquetWriter implements Closeable {
     }
     columns.endRecord();
     rowsInGroup++;
-    if (columns.getBufferedSize() >= rowGroupBytes) {
+    long buffered = columns.getBufferedSize();
+    for (Field f : fields) {
+      buffered += f.bufferedBytes();
+    }
+    if (buffered >= rowGroupBytes) {
       flushRowGroup();
       newRowGroup();
     }
@@ -173,9 +184,9 @@ public final class DirectParquetWriter implements Closeable {
             props.getAllocator(),
             props.getColumnIndexTruncateLength(),
             props.getPageWriteChecksumEnabled());
-    columns = props.newColumnWriteStore(parquetSchema, pages, pages);
+    columns = props.newColumnWriteStore(storeSchema, pages, pages);
     for (Field f : fields) {
-      f.bind(columns);
+      f.bind(columns, pages);
     }
   }
 
@@ -184,6 +195,9 @@ public final class DirectParquetWriter implements Closeable {
       if (rowsInGroup > 0) {
         file.startBlock(rowsInGroup);
         columns.flush();
+        for (Field f : fields) {
+          f.flush();
+        }
         pages.flushToFileWriter(file);
         file.endBlock();
         rowsInGroup = 0;
@@ -197,7 +211,8 @@ public final class DirectParquetWriter implements Closeable {
   // ---- schema binding -------------------------------------------------------------------------
 
   /** Leaf columns in the order Parquet lists them, which is the order of the struct's fields. */
-  private static Field[] bind(StructType schema, MessageType parquetSchema) {
+  private static Field[] bind(
+      StructType schema, MessageType parquetSchema, ParquetProperties props) {
     List<ColumnDescriptor> cols = parquetSchema.getColumns();
     int[] next = {0};
     List<Field> out = new ArrayList<>();
@@ -216,9 +231,14 @@ public final class DirectParquetWriter implements Closeable {
           }
           out.add(new StructArray(i, st.fields().length, leaves));
         } else {
-          out.add(
-              new PrimitiveArray(
-                  i, leaf(at.elementType(), -1, column(cols, next, 1, 1, sf.name()), sf.name())));
+          ColumnDescriptor c = column(cols, next, 1, 1, sf.name());
+          if (at.elementType() instanceof IntegerType
+              && !props.isDictionaryEnabled(c)
+              && props.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_1_0) {
+            out.add(new IntListPages(i, c, props));
+          } else {
+            out.add(new PrimitiveArray(i, leaf(at.elementType(), -1, c, sf.name())));
+          }
         }
       } else {
         out.add(new Top(i, leaf(t, i, column(cols, next, 0, 0, sf.name()), sf.name())));
@@ -275,9 +295,23 @@ public final class DirectParquetWriter implements Closeable {
 
   /** One top-level field of the row. */
   private abstract static class Field {
-    abstract void bind(ColumnWriteStore store);
+    /** Called for every row group with its stores. */
+    abstract void bind(ColumnWriteStore store, PageWriteStore pages);
 
-    abstract void write(InternalRow row);
+    abstract void write(InternalRow row) throws IOException;
+
+    /** Bytes held for the current row group outside the column store. */
+    long bufferedBytes() {
+      return 0;
+    }
+
+    /** Writes what it holds to its page writer before the row group is flushed. */
+    void flush() throws IOException {}
+
+    /** The column this field writes pages of itself, else null. */
+    ColumnDescriptor pageColumn() {
+      return null;
+    }
   }
 
   /** One leaf column: reads a value at an ordinal and writes it with the given levels. */
@@ -353,7 +387,7 @@ public final class DirectParquetWriter implements Closeable {
     }
 
     @Override
-    void bind(ColumnWriteStore store) {
+    void bind(ColumnWriteStore store, PageWriteStore pages) {
       leaf.bind(store);
     }
 
@@ -377,7 +411,7 @@ public final class DirectParquetWriter implements Closeable {
     }
 
     @Override
-    void bind(ColumnWriteStore store) {
+    void bind(ColumnWriteStore store, PageWriteStore pages) {
       leaf.bind(store);
     }
 
@@ -387,14 +421,6 @@ public final class DirectParquetWriter implements Closeable {
       int n = a.numElements();
       if (n == 0) {
         leaf.w.writeNull(0, 0);
-        return;
-      }
-      if (leaf instanceof IntLeaf) {
-        ColumnWriter w = leaf.w;
-        w.write(a.getInt(0), 0, 1);
-        for (int i = 1; i < n; i++) {
-          w.write(a.getInt(i), 1, 1);
-        }
         return;
       }
       for (int i = 0; i < n; i++) {
@@ -416,7 +442,7 @@ public final class DirectParquetWriter implements Closeable {
     }
 
     @Override
-    void bind(ColumnWriteStore store) {
+    void bind(ColumnWriteStore store, PageWriteStore pages) {
       for (Leaf l : leaves) {
         l.bind(store);
       }
@@ -442,76 +468,203 @@ public final class DirectParquetWriter implements Closeable {
     }
   }
 
-  // ---- PLAIN ints in bulk ---------------------------------------------------------------------
+  /** The schema without the columns that fields write pages of themselves. */
+  private static MessageType withoutPageColumns(MessageType schema, Field[] fields) {
+    java.util.Set<String> own = new java.util.HashSet<>();
+    for (Field f : fields) {
+      if (f.pageColumn() != null) {
+        own.add(f.pageColumn().getPath()[0]);
+      }
+    }
+    List<Type> kept = new ArrayList<>();
+    for (Type t : schema.getFields()) {
+      if (!own.contains(t.getName())) {
+        kept.add(t);
+      }
+    }
+    return new MessageType(schema.getName(), kept);
+  }
+
+  // ---- lists of ints, page by page ------------------------------------------------------------
 
   /**
-   * Parquet's default values writers, except INT32 columns without a dictionary, which get {@link
-   * PlainInts}: the same PLAIN encoding, produced in bulk.
+   * A non-null list of non-null ints without a dictionary (token ids), written a page at a time
+   * instead of a value at a time: the values are copied into an {@code int[]} and become one
+   * little-endian PLAIN block per page, and the levels, which for such a list are (0, 1) for a
+   * row's first value, (1, 1) for the others and (0, 0) for an empty list, are written as RLE runs
+   * (bit width 1), two or three runs per row. Statistics (min, max, nulls), the size statistics'
+   * level histograms and the page's row count go to parquet-mr's page writer with the page, as its
+   * column writer would send them; it compresses, indexes and places the pages.
    */
-  static final class PlainIntsFactory implements ValuesWriterFactory {
-    private final DefaultValuesWriterFactory defaults = new DefaultValuesWriterFactory();
-    private ParquetProperties props;
+  private static final class IntListPages extends Field {
+    final int ordinal;
+    final ColumnDescriptor descriptor;
+    final int pageBytes;
+    final int pageRowLimit;
+    final boolean sizeStatistics;
+    final LevelRuns rep = new LevelRuns();
+    final LevelRuns def = new LevelRuns();
+    PageWriter pages;
+    int[] values = new int[1 << 16];
+    int n;
+    int valueCount;
+    int rowCount;
+    int nulls;
+    int min = Integer.MAX_VALUE;
+    int max = Integer.MIN_VALUE;
 
-    @Override
-    public void initialize(ParquetProperties properties) {
-      this.props = properties;
-      defaults.initialize(properties);
+    IntListPages(int ordinal, ColumnDescriptor descriptor, ParquetProperties props) {
+      this.ordinal = ordinal;
+      this.descriptor = descriptor;
+      this.pageBytes = props.getPageSizeThreshold();
+      this.pageRowLimit = props.getPageRowCountLimit();
+      this.sizeStatistics = props.getSizeStatisticsEnabled(descriptor);
     }
 
     @Override
-    public ValuesWriter newValuesWriter(ColumnDescriptor d) {
-      if (d.getPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32
-          && !props.isDictionaryEnabled(d)
-          && props.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_1_0) {
-        return new PlainInts();
+    ColumnDescriptor pageColumn() {
+      return descriptor;
+    }
+
+    @Override
+    void bind(ColumnWriteStore store, PageWriteStore pageStore) {
+      pages = pageStore.getPageWriter(descriptor);
+    }
+
+    @Override
+    void write(InternalRow row) throws IOException {
+      ArrayData a = row.getArray(ordinal);
+      int len = a.numElements();
+      if (len == 0) {
+        rep.add(0, 1);
+        def.add(0, 1);
+        valueCount++;
+        nulls++;
+      } else {
+        if (n + len > values.length) {
+          values = Arrays.copyOf(values, Math.max(n + len, 2 * values.length));
+        }
+        int[] v = values;
+        int lo = min;
+        int hi = max;
+        for (int i = 0; i < len; i++) {
+          int x = a.getInt(i);
+          v[n + i] = x;
+          lo = Math.min(lo, x);
+          hi = Math.max(hi, x);
+        }
+        min = lo;
+        max = hi;
+        n += len;
+        rep.add(0, 1);
+        if (len > 1) {
+          rep.add(1, len - 1);
+        }
+        def.add(1, len);
+        valueCount += len;
       }
-      return defaults.newValuesWriter(d);
+      rowCount++;
+      if (4L * n + rep.size() + def.size() >= pageBytes || rowCount >= pageRowLimit) {
+        flush();
+      }
+    }
+
+    @Override
+    long bufferedBytes() {
+      return 4L * n + pages.getMemSize();
+    }
+
+    @Override
+    void flush() throws IOException {
+      if (rowCount == 0) {
+        return;
+      }
+      PrimitiveType type = descriptor.getPrimitiveType();
+      IntStatistics stats = (IntStatistics) Statistics.createStats(type);
+      if (n > 0) {
+        stats.updateStats(min);
+        stats.updateStats(max);
+      }
+      stats.incrementNumNulls(nulls);
+      SizeStatistics sizes =
+          sizeStatistics
+              ? new SizeStatistics(
+                  type,
+                  0,
+                  List.of((long) rowCount, (long) (valueCount - rowCount)),
+                  List.of((long) nulls, (long) (valueCount - nulls)))
+              : SizeStatistics.noopBuilder(type, 1, 1).build();
+      byte[] data = new byte[4 * n];
+      ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(values, 0, n);
+      pages.writePage(
+          BytesInput.concat(rep.bytes(), def.bytes(), BytesInput.from(data)),
+          valueCount,
+          rowCount,
+          stats,
+          sizes,
+          Encoding.RLE,
+          Encoding.RLE,
+          Encoding.PLAIN);
+      n = 0;
+      valueCount = 0;
+      rowCount = 0;
+      nulls = 0;
+      min = Integer.MAX_VALUE;
+      max = Integer.MIN_VALUE;
     }
   }
 
-  /** PLAIN-encoded INT32 values: 4-byte little-endian, buffered as ints until the page is cut. */
-  static final class PlainInts extends ValuesWriter {
-    private int[] values = new int[1 << 16];
-    private int n;
+  /**
+   * Levels of bit width 1 in Parquet's RLE/bit-packing hybrid, as RLE runs only: each run is its
+   * count shifted left once as an unsigned LEB128 varint, then the value in one byte; the page
+   * holds them behind their 4-byte little-endian length.
+   */
+  static final class LevelRuns {
+    private byte[] buf = new byte[256];
+    private int len;
+    private int value = -1;
+    private int count;
 
-    @Override
-    public void writeInteger(int v) {
-      if (n == values.length) {
-        values = Arrays.copyOf(values, values.length * 2);
+    void add(int v, int c) {
+      if (v == value) {
+        count += c;
+      } else {
+        emit();
+        value = v;
+        count = c;
       }
-      values[n++] = v;
     }
 
-    @Override
-    public long getBufferedSize() {
-      return 4L * n;
+    /** An upper bound of the encoded size so far. */
+    int size() {
+      return len + 10;
     }
 
-    @Override
-    public BytesInput getBytes() {
-      byte[] bytes = new byte[4 * n];
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(values, 0, n);
-      return BytesInput.from(bytes);
+    BytesInput bytes() {
+      emit();
+      value = -1;
+      byte[] out = new byte[4 + len];
+      ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(len);
+      System.arraycopy(buf, 0, out, 4, len);
+      len = 0;
+      return BytesInput.from(out);
     }
 
-    @Override
-    public Encoding getEncoding() {
-      return Encoding.PLAIN;
-    }
-
-    @Override
-    public void reset() {
-      n = 0;
-    }
-
-    @Override
-    public long getAllocatedSize() {
-      return 4L * values.length;
-    }
-
-    @Override
-    public String memUsageString(String prefix) {
-      return prefix + " PlainInts " + getAllocatedSize() + " bytes";
+    private void emit() {
+      if (count == 0) {
+        return;
+      }
+      if (len + 6 > buf.length) {
+        buf = Arrays.copyOf(buf, 2 * buf.length);
+      }
+      long h = (long) count << 1;
+      while ((h & ~0x7FL) != 0) {
+        buf[len++] = (byte) ((h & 0x7F) | 0x80);
+        h >>>= 7;
+      }
+      buf[len++] = (byte) h;
+      buf[len++] = (byte) value;
+      count = 0;
     }
   }
 }

@@ -131,6 +131,7 @@ class DirectParquetFormatTest {
       assertEquals(
           fa.get(i).getFileMetaData().getKeyValueMetaData(),
           fb.get(i).getFileMetaData().getKeyValueMetaData());
+      assertEquals(idStats(fa.get(i)), idStats(fb.get(i)), "input_ids min, max, nulls");
       for (BlockMetaData block : fb.get(i).getBlocks()) {
         groups++;
         for (ColumnChunkMetaData c : block.getColumns()) {
@@ -145,6 +146,25 @@ class DirectParquetFormatTest {
     }
     assertTrue(groups > 3, "a 1 MB block size cuts ~4 MB of ids per file into row groups");
     assertTrue(new File(direct, "_SUCCESS").exists());
+  }
+
+  /** The ids column's min, max and null count over a file's row groups. */
+  private static List<Object> idStats(ParquetMetadata footer) {
+    int min = Integer.MAX_VALUE;
+    int max = Integer.MIN_VALUE;
+    long nulls = 0;
+    long values = 0;
+    for (BlockMetaData block : footer.getBlocks()) {
+      for (ColumnChunkMetaData c : block.getColumns()) {
+        if (c.getPath().toDotString().equals("input_ids.list.element")) {
+          min = Math.min(min, (Integer) c.getStatistics().genericGetMin());
+          max = Math.max(max, (Integer) c.getStatistics().genericGetMax());
+          nulls += c.getStatistics().getNumNulls();
+          values += c.getValueCount();
+        }
+      }
+    }
+    return List.of(min, max, nulls, values);
   }
 
   @Test
