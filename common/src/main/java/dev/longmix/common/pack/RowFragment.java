@@ -1,6 +1,13 @@
 package dev.longmix.common.pack;
 
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,6 +104,67 @@ public record RowFragment(
   @Override
   public int hashCode() {
     return Objects.hash(row, offsetInRow, docId, piece, copy, fromToken);
+  }
+
+  /**
+   * Serialized as {@link Wire}: shuffles carry every output token in one of these, and Java's
+   * default form of a record writes an {@code int[]} one element at a time through its block
+   * buffer; the wire form writes the ids as one little-endian byte block.
+   */
+  private Object writeReplace() {
+    return new Wire(this);
+  }
+
+  /** The serialized form of a {@link RowFragment}. */
+  static final class Wire implements Externalizable {
+    private static final long serialVersionUID = 1L;
+    private RowFragment f;
+
+    /** For deserialization. */
+    public Wire() {}
+
+    Wire(RowFragment f) {
+      this.f = f;
+    }
+
+    @Override
+    public void writeExternal(ObjectOutput out) throws IOException {
+      out.writeLong(f.row);
+      out.writeInt(f.offsetInRow);
+      out.writeLong(f.docId);
+      out.writeUTF(f.domain);
+      out.writeInt(f.piece);
+      out.writeInt(f.copy);
+      out.writeInt(f.fromToken);
+      out.writeInt(f.tokens.length);
+      byte[] bytes = new byte[4 * f.tokens.length];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(f.tokens);
+      out.write(bytes);
+    }
+
+    @Override
+    public void readExternal(ObjectInput in) throws IOException {
+      long row = in.readLong();
+      int offsetInRow = in.readInt();
+      long docId = in.readLong();
+      String domain = in.readUTF();
+      int piece = in.readInt();
+      int copy = in.readInt();
+      int fromToken = in.readInt();
+      int n = in.readInt();
+      if (n < 0) {
+        throw new InvalidObjectException("negative token count " + n);
+      }
+      byte[] bytes = new byte[4 * n];
+      in.readFully(bytes);
+      int[] tokens = new int[n];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(tokens);
+      f = new RowFragment(row, offsetInRow, docId, domain, piece, copy, fromToken, tokens);
+    }
+
+    private Object readResolve() {
+      return f;
+    }
   }
 
   @Override

@@ -23,12 +23,22 @@ public final class CandidateGenerator implements Serializable {
   private final long longThreshold;
   private final HashMap<String, DomainPlan> domains = new HashMap<>();
 
+  /** Each domain's class-pool names, indexed by {@link LengthClass#ordinal()}: built once. */
+  private final HashMap<String, String[]> classPools = new HashMap<>();
+
   public CandidateGenerator(Plan plan) {
     this.seed = plan.config().seed();
     this.maxCopies = plan.config().maxCopies();
     this.pieceTokens = plan.config().pieceTokens();
     this.longThreshold = plan.config().longThreshold();
     plan.domains().forEach(d -> domains.put(d.domain(), d));
+    for (DomainPlan d : plan.domains()) {
+      String[] names = new String[LengthClass.values().length];
+      for (LengthClass c : LengthClass.values()) {
+        names[c.ordinal()] = Plan.classPool(d.pool(), c);
+      }
+      classPools.put(d.domain(), names);
+    }
   }
 
   /** Whether the plan knows {@code domain}; documents of other domains have no candidates. */
@@ -62,6 +72,7 @@ public final class CandidateGenerator implements Serializable {
     int n = (int) nTokens;
     int size = pieceTokens == 0 ? n : pieceTokens;
     int pieces = (int) ((n + (long) size - 1) / size);
+    String classPool = classPools.get(domain)[lengthClass.ordinal()];
     List<Candidate> out = new ArrayList<>();
     for (int piece = 0; piece < pieces; piece++) {
       int from = piece * size;
@@ -75,16 +86,7 @@ public final class CandidateGenerator implements Serializable {
         long order = KeyedRandom.hash(seed, KeyedRandom.Stream.ORDER, docId, piece, copy);
         out.add(
             new Candidate(
-                docId,
-                domain,
-                Plan.classPool(plan.pool(), lengthClass),
-                piece,
-                copy,
-                lengthClass,
-                from,
-                length,
-                time,
-                order));
+                docId, domain, classPool, piece, copy, lengthClass, from, length, time, order));
       }
     }
     return out;

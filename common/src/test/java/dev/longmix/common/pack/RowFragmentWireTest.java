@@ -1,0 +1,46 @@
+package dev.longmix.common.pack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Fragments cross shuffles in their wire form and come back equal. */
+class RowFragmentWireTest {
+  @Test
+  void roundTripsThroughJavaSerialization() throws Exception {
+    int[] big = new int[100_003];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = i % 3 == 0 ? -i : i * 7919;
+    }
+    big[0] = Integer.MIN_VALUE;
+    big[1] = Integer.MAX_VALUE;
+    List<RowFragment> in =
+        List.of(
+            new RowFragment(0, 0, -5L, "RedPajamaBook", 0, 0, 0, new int[] {1, 2, 3}),
+            new RowFragment(12, 81_919, Long.MAX_VALUE, "dömäin/ünicode", 3, 2, 40_000, big),
+            new RowFragment(7, 5, 9L, "", 1, 1, 1, new int[0]));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      for (RowFragment f : in) {
+        out.writeObject(f);
+      }
+    }
+    String stream = bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertTrue(stream.contains(RowFragment.Wire.class.getName()), "written in the wire form");
+    List<RowFragment> back = new ArrayList<>();
+    try (ObjectInputStream is =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      for (int i = 0; i < in.size(); i++) {
+        back.add((RowFragment) is.readObject());
+      }
+    }
+    assertEquals(in, back);
+  }
+}
