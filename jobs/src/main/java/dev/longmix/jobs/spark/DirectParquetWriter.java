@@ -50,9 +50,9 @@ import org.apache.spark.sql.types.StructType;
  * element of a list to parquet-mr as start-group / start-field / add / end-field / end-group, and
  * the record consumer tracks fields with a BitSet per group; parquet-mr's PLAIN encoder then writes
  * each int as four single-byte writes. Profiled on the pack stage that was ~110 ns per id, a third
- * of the stage's CPU. Here each leaf value is one {@link ColumnWriter#write} call with its
- * repetition and definition level, and int columns without a dictionary buffer their values in an
- * {@code int[]} that is converted to little-endian bytes once per page.
+ * of the stage's CPU. Here lists of ints without a dictionary (the ids) are written a page at a
+ * time ({@link IntListPages}); every other leaf value is one {@link ColumnWriter#write} call with
+ * its repetition and definition level.
  *
  * <p>The file is what Spark's own writer makes of the same rows: the Parquet schema comes from
  * Spark's converter, the same key-value metadata (Spark version, row schema), the same page and
