@@ -105,13 +105,16 @@ public final class PackJob {
     HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     OutputGuard.begin(hconf.get(), cfg.output(), cfg.fingerprint());
 
-    JavaRDD<Row> meta =
+    JavaRDD<DocMeta> meta =
         spark
             .read()
             .parquet(cfg.input())
             .select(col("doc_id"), col("domain"), col("n_tokens"))
             .where(progress.selection.count(col("n_tokens")))
-            .javaRDD()
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitions(new DocMeta.Collect())
             .persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<CandidateGenerator> gen = jsc.broadcast(new CandidateGenerator(plan));
     HashMap<String, BucketScheme> schemeMap = new HashMap<>();

@@ -43,7 +43,8 @@ final class Selection {
    * each bucket first, then the number of items of each bucket ({@link #tokens}, {@link
    * #itemsThrough}).
    */
-  static final class BucketSums implements FlatMapFunction<Iterator<Row>, HashMap<String, long[]>> {
+  static final class BucketSums
+      implements FlatMapFunction<Iterator<DocMeta>, HashMap<String, long[]>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<CandidateGenerator> gen;
     private final Broadcast<HashMap<String, BucketScheme>> schemes;
@@ -55,20 +56,22 @@ final class Selection {
     }
 
     @Override
-    public Iterator<HashMap<String, long[]>> call(Iterator<Row> rows) {
+    public Iterator<HashMap<String, long[]>> call(Iterator<DocMeta> blocks) {
       HashMap<String, long[]> sums = new HashMap<>();
       for (Map.Entry<String, BucketScheme> e : schemes.value().entrySet()) {
         sums.put(e.getKey(), new long[2 * e.getValue().slots()]);
       }
       CandidateGenerator g = gen.value();
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        for (Candidate c : g.candidates(r.getLong(0), r.getString(1), r.getInt(2))) {
-          BucketScheme s = schemes.value().get(c.pool());
-          long[] pool = sums.get(c.pool());
-          int b = s.bucket(c.time());
-          pool[b] += c.tokens();
-          pool[s.slots() + b]++;
+      while (blocks.hasNext()) {
+        DocMeta m = blocks.next();
+        for (int i = 0; i < m.size(); i++) {
+          for (Candidate c : g.candidates(m.docIds[i], m.domain(i), m.nTokens[i])) {
+            BucketScheme s = schemes.value().get(c.pool());
+            long[] pool = sums.get(c.pool());
+            int b = s.bucket(c.time());
+            pool[b] += c.tokens();
+            pool[s.slots() + b]++;
+          }
         }
       }
       return List.of(sums).iterator();
@@ -114,7 +117,7 @@ final class Selection {
 
   /** Pass 2: the items of each pool's crossing bucket. */
   static final class CrossingItems
-      implements FlatMapFunction<Iterator<Row>, Tuple2<String, TimedItem>> {
+      implements FlatMapFunction<Iterator<DocMeta>, Tuple2<String, TimedItem>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<CandidateGenerator> gen;
     private final Broadcast<HashMap<String, BucketScheme>> schemes;
@@ -130,15 +133,17 @@ final class Selection {
     }
 
     @Override
-    public Iterator<Tuple2<String, TimedItem>> call(Iterator<Row> rows) {
+    public Iterator<Tuple2<String, TimedItem>> call(Iterator<DocMeta> blocks) {
       List<Tuple2<String, TimedItem>> out = new ArrayList<>();
       CandidateGenerator g = gen.value();
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        for (Candidate c : g.candidates(r.getLong(0), r.getString(1), r.getInt(2))) {
-          Integer b = crossing.get(c.pool());
-          if (b != null && schemes.value().get(c.pool()).bucket(c.time()) == b) {
-            out.add(new Tuple2<>(c.pool(), c.timedItem()));
+      while (blocks.hasNext()) {
+        DocMeta m = blocks.next();
+        for (int i = 0; i < m.size(); i++) {
+          for (Candidate c : g.candidates(m.docIds[i], m.domain(i), m.nTokens[i])) {
+            Integer b = crossing.get(c.pool());
+            if (b != null && schemes.value().get(c.pool()).bucket(c.time()) == b) {
+              out.add(new Tuple2<>(c.pool(), c.timedItem()));
+            }
           }
         }
       }
@@ -147,7 +152,7 @@ final class Selection {
   }
 
   /** Pass 3: every candidate the cutoffs keep, with the tokens kept. */
-  static final class SelectedItems implements FlatMapFunction<Iterator<Row>, Row> {
+  static final class SelectedItems implements FlatMapFunction<Iterator<DocMeta>, Row> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<CandidateGenerator> gen;
     private final HashMap<String, PoolCutoff> cutoffs;
@@ -158,26 +163,28 @@ final class Selection {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
+    public Iterator<Row> call(Iterator<DocMeta> blocks) {
       List<Row> out = new ArrayList<>();
       CandidateGenerator g = gen.value();
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        int n = r.getInt(2);
-        for (Candidate c : g.candidates(r.getLong(0), r.getString(1), n)) {
-          long keep = cutoffs.get(c.pool()).takeTokens(c);
-          if (keep > 0) {
-            out.add(
-                RowFactory.create(
-                    c.orderKey(),
-                    c.docId(),
-                    c.piece(),
-                    c.copy(),
-                    c.domain(),
-                    c.fromToken(),
-                    (int) keep,
-                    n,
-                    c.lengthClass() == LengthClass.LONG));
+      while (blocks.hasNext()) {
+        DocMeta m = blocks.next();
+        for (int i = 0; i < m.size(); i++) {
+          int n = m.nTokens[i];
+          for (Candidate c : g.candidates(m.docIds[i], m.domain(i), n)) {
+            long keep = cutoffs.get(c.pool()).takeTokens(c);
+            if (keep > 0) {
+              out.add(
+                  RowFactory.create(
+                      c.orderKey(),
+                      c.docId(),
+                      c.piece(),
+                      c.copy(),
+                      c.domain(),
+                      c.fromToken(),
+                      (int) keep,
+                      n,
+                      c.lengthClass() == LengthClass.LONG));
+            }
           }
         }
       }
