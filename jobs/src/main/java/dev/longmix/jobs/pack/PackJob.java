@@ -40,7 +40,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
@@ -170,9 +169,10 @@ public final class PackJob {
     // b. Selected items in packing order with their global offsets, and each selected document's
     // items. While the selection is small (at most driverItems items, bounded from the bucket
     // counts before anything is collected) the driver does it: one job collects the items, and
-    // the sort, the prefix sum, the grouping and the Bloom filter cost no further Spark jobs.
-    // Larger selections stay distributed: a sort, a two-pass prefix sum and a groupBy. Both give
-    // the same rows (PackJobTest).
+    // the sort, the prefix sum and the grouping cost no further Spark jobs; the items are then
+    // broadcast to the ids pass, which reads the files' pages itself (IdsScan). Larger selections
+    // stay distributed: a sort, a two-pass prefix sum, a groupBy, and Spark's scan with a Bloom
+    // filter and a join. Both give the same rows (PackJobTest).
     long broadcastItems =
         Long.parseLong(
             spark.conf().get(BROADCAST_ITEMS_KEY, Long.toString(BROADCAST_ITEMS_DEFAULT)));
@@ -183,8 +183,9 @@ public final class PackJob {
       itemsBound += Selection.itemsThrough(sums.get(p.pool()), crossings.get(p.pool()));
     }
     Placement.Stats total;
-    Dataset<Row> byDoc;
-    Broadcast<BloomFilter> selectedDocs;
+    Dataset<Row> byDoc = null;
+    Broadcast<BloomFilter> selectedDocs = null;
+    Broadcast<IdsScan.SelectedDocs> scanDocs = null;
     JavaRDD<Row> sorted = null;
     if (itemsBound <= driverItems) {
       List<Row> selectedItems =
@@ -192,7 +193,6 @@ public final class PackJob {
       selectedItems.sort(Selection.PACKING_ORDER);
       total = new Placement.PartitionStats().call(0, selectedItems.iterator()).next();
       checkBudget(total, plan);
-      BloomFilter docs = BloomFilter.create(Math.max(1, selectedItems.size()), 0.01);
       TreeMap<Long, List<Row>> perDoc = new TreeMap<>();
       long at = 0;
       for (Row r : selectedItems) {
@@ -200,12 +200,10 @@ public final class PackJob {
             .computeIfAbsent(r.getLong(1), k -> new ArrayList<>())
             .add(Placement.itemStruct(Placement.placed(r, at)));
         at += r.getInt(6);
-        docs.putLong(r.getLong(1));
       }
-      List<Row> byDocRows = new ArrayList<>(perDoc.size());
-      perDoc.forEach((doc, list) -> byDocRows.add(RowFactory.create(doc, list)));
-      byDoc = spark.createDataFrame(byDocRows, Placement.BY_DOC_SCHEMA);
-      selectedDocs = jsc.broadcast(docs);
+      // The ids pass reads the selected documents' ids from the files' pages (IdsScan) with these
+      // items broadcast: no Bloom filter, no join.
+      scanDocs = jsc.broadcast(new IdsScan.SelectedDocs(perDoc));
     } else {
       Dataset<Row> items =
           spark
@@ -252,22 +250,33 @@ public final class PackJob {
 
     // c. Join with the token ids of selected documents, split into fragments, assemble rows.
     long rows = cfg.packing().rows(total.tokens);
-    UserDefinedFunction selected =
-        udf(
-            (UDF1<Long, Boolean>) id -> selectedDocs.value().mightContainLong(id),
-            DataTypes.BooleanType);
-    Dataset<Row> ids =
-        spark
-            .read()
-            .parquet(cfg.input())
-            .select(col("doc_id"), col("input_ids"))
-            .where(progress.ids.count(size(col("input_ids"))))
-            .filter(selected.apply(col("doc_id")));
-    // Items collected on the driver are always broadcast: they are there already.
-    boolean broadcastJoin = sorted == null || total.items <= broadcastItems;
-    Dataset<Row> joined =
-        ids.join(broadcastJoin ? broadcast(byDoc) : byDoc, "doc_id")
-            .select(col("doc_id"), col("input_ids"), col("items"));
+    JavaRDD<InternalRow> joined;
+    if (scanDocs != null) {
+      List<String> files = ParquetFooters.dataFiles(hconf, cfg.input());
+      joined =
+          jsc.parallelize(files, Math.max(1, files.size()))
+              .mapPartitions(new IdsScan(hconf, scanDocs, progress.ids));
+    } else {
+      Broadcast<BloomFilter> docFilter = selectedDocs;
+      UserDefinedFunction selected =
+          udf(
+              (UDF1<Long, Boolean>) id -> docFilter.value().mightContainLong(id),
+              DataTypes.BooleanType);
+      Dataset<Row> ids =
+          spark
+              .read()
+              .parquet(cfg.input())
+              .select(col("doc_id"), col("input_ids"))
+              .where(progress.ids.count(size(col("input_ids"))))
+              .filter(selected.apply(col("doc_id")));
+      boolean broadcastJoin = total.items <= broadcastItems;
+      joined =
+          ids.join(broadcastJoin ? broadcast(byDoc) : byDoc, "doc_id")
+              .select(col("doc_id"), col("input_ids"), col("items"))
+              .queryExecution()
+              .toRdd()
+              .toJavaRDD();
+    }
     // Files of at most TOKENS_PER_FILE tokens, and at least MIN_FILES so that a small output is
     // still assembled and written by several tasks; fixed by the row count alone, never by the
     // cluster, so the same config writes the same files anywhere.
@@ -283,9 +292,6 @@ public final class PackJob {
     spark.sparkContext().register(digestAcc, "longmix.pack.digest");
     JavaRDD<InternalRow> packed =
         joined
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
             .mapPartitions(new Placement.Fragments(seqLen, rows))
             .mapToPair(f -> Placement.RowRanges.keyed(f, seqLen))
             .repartitionAndSortWithinPartitions(new Placement.RowRanges(files, rows, seqLen))

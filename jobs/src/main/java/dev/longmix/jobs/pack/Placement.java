@@ -182,21 +182,6 @@ final class Placement {
   }
 
   /**
-   * Schema of {@code byDoc}: a selected document and its placed items (PLACED_SCHEMA less doc_id).
-   */
-  static final StructType BY_DOC_SCHEMA =
-      new StructType()
-          .add("doc_id", DataTypes.LongType, false)
-          .add(
-              "items",
-              DataTypes.createArrayType(
-                  new StructType(
-                      java.util.Arrays.copyOfRange(
-                          PLACED_SCHEMA.fields(), 1, PLACED_SCHEMA.fields().length)),
-                  false),
-              false);
-
-  /**
    * Splits every item of a joined document into row fragments. Input rows: doc_id, input_ids, items
    * (array of struct global_start, domain, piece, copy, from_token, tokens).
    */

@@ -236,6 +236,12 @@ public final class StageProgress implements AutoCloseable {
       return f.apply(nTokens);
     }
 
+    /** Counts rows and their tokens from a task's own code, as {@link #count} does in a query. */
+    public void add(long rows, long nTokens) {
+      items.add(rows);
+      tokens.add(nTokens);
+    }
+
     /** Rows counted so far by finished tasks. */
     public long items() {
       return items.value();

@@ -1,0 +1,155 @@
+package dev.longmix.jobs.pack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.longmix.jobs.LocalSpark;
+import dev.longmix.jobs.spark.DirectParquetFormat;
+import dev.longmix.jobs.spark.HadoopConf;
+import dev.longmix.jobs.spark.ParquetFooters;
+import dev.longmix.jobs.spark.StageProgress;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The page-level ids pass returns exactly the selected documents' ids, whoever wrote the files. */
+class IdsScanTest {
+  @TempDir Path dir;
+
+  static final StructType DOCS =
+      new StructType()
+          .add("doc_id", DataTypes.LongType, false)
+          .add("domain", DataTypes.StringType, false)
+          .add("n_tokens", DataTypes.IntegerType, false)
+          .add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
+
+  /** Documents with empty, short and page-spanning id lists. */
+  static List<Row> docs(int n, Random r) {
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int len = i % 13 == 0 ? 0 : i % 17 == 0 ? 300_000 : r.nextInt(3_000);
+      Integer[] ids = new Integer[len];
+      for (int j = 0; j < len; j++) {
+        ids[j] = i % 2 == 0 ? r.nextInt(32_000) : (i * 31 + j) % 7; // the odd ones compress well
+      }
+      out.add(RowFactory.create(1000L + 7L * i, "d" + (i % 3), len, Arrays.asList(ids)));
+    }
+    return out;
+  }
+
+  private List<InternalRow> scan(
+      String path, TreeMap<Long, List<Row>> perDoc, long documents, long tokens) {
+    SparkSession spark = LocalSpark.get();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    StageProgress p =
+        StageProgress.create(spark, "test", 0, new PrintStream(OutputStream.nullOutputStream()));
+    StageProgress.Pass pass = p.pass("ids", "documents", 1, 1, 1, true);
+    List<String> files = ParquetFooters.dataFiles(conf, path);
+    List<InternalRow> rows =
+        jsc.parallelize(files, files.size())
+            .mapPartitions(new IdsScan(conf, jsc.broadcast(new IdsScan.SelectedDocs(perDoc)), pass))
+            .map(InternalRow::copy)
+            .collect();
+    assertEquals(documents, pass.items(), "documents read, for the progress line");
+    assertEquals(tokens, pass.tokens(), "ids read, for the progress line");
+    return rows;
+  }
+
+  private void check(String format, Map<String, String> options) {
+    SparkSession spark = LocalSpark.get();
+    Random r = new Random(11);
+    List<Row> docs = docs(400, r);
+    Dataset<Row> df = spark.createDataFrame(docs, DOCS).repartition(3);
+    String path = dir.resolve(format.replaceAll("\\W", "_") + options.size()).toString();
+    var w =
+        df.write()
+            .mode(SaveMode.Overwrite)
+            .option("compression", "zstd")
+            .option("parquet.block.size", Long.toString(1L << 20));
+    options.forEach(w::option);
+    w.format(format).save(path);
+
+    // Select every third document (empty ones too), each with one made-up item.
+    TreeMap<Long, List<Row>> perDoc = new TreeMap<>();
+    TreeMap<Long, int[]> expected = new TreeMap<>();
+    for (Row d : docs) {
+      long id = d.getLong(0);
+      if (id % 3 == 0) {
+        perDoc.put(id, List.of(RowFactory.create(id * 10, d.getString(1), 0, 1, 2, 3)));
+        @SuppressWarnings("unchecked")
+        List<Integer> ids = (List<Integer>) d.get(3);
+        expected.put(id, ids.stream().mapToInt(Integer::intValue).toArray());
+      }
+    }
+    long tokens = docs.stream().mapToLong(d -> d.getInt(2)).sum();
+    List<InternalRow> got = scan(path, perDoc, docs.size(), tokens);
+    TreeMap<Long, int[]> actual = new TreeMap<>();
+    for (InternalRow row : got) {
+      actual.put(row.getLong(0), row.getArray(1).toIntArray());
+      InternalRow item = row.getArray(2).getStruct(0, 6);
+      assertEquals(row.getLong(0) * 10, item.getLong(0));
+      assertEquals(3, item.getInt(5));
+    }
+    assertEquals(expected.keySet(), actual.keySet(), format + " " + options);
+    expected.forEach((id, ids) -> assertArrayEquals(ids, actual.get(id), "doc " + id));
+  }
+
+  @Test
+  void longmixsOwnFilesThroughThePagePath() {
+    check(
+        DirectParquetFormat.NAME,
+        Map.of(
+            "parquet.enable.dictionary#input_ids.list.element", "false",
+            "parquet.page.size.row.check.min", "1",
+            "parquet.page.size.row.check.max", "1"));
+  }
+
+  @Test
+  void sparksWriterWithoutDictionaryThroughThePagePath() {
+    // Spark's writer packs short level runs bit by bit: the hybrid decoder's other branch.
+    check("parquet", Map.of("parquet.enable.dictionary#input_ids.list.element", "false"));
+  }
+
+  @Test
+  void dictionaryEncodedIdsThroughTheColumnReader() {
+    check("parquet", Map.of());
+  }
+
+  @Test
+  void levelsDecodeRleAndBitPackedRuns() {
+    // RLE run of 5 zeros, a bit-packed group of 8 (1,0,1,1,0,0,0,1), an RLE run of 3 ones.
+    byte[] runs = {
+      (byte) (5 << 1), 0, (byte) ((1 << 1) | 1), (byte) 0b10001101, (byte) (3 << 1), 1
+    };
+    ByteBuffer b = ByteBuffer.allocate(4 + runs.length + 2).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(runs.length).put(runs).put((byte) 42).put((byte) 43).flip();
+    byte[] out = new byte[16];
+    IdsScan.levels(b, out, 16);
+    assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1}, out);
+    assertEquals(42, b.get(), "left just after the levels");
+    ByteBuffer shortRuns = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+    shortRuns.putInt(2).put((byte) (2 << 1)).put((byte) 1).flip();
+    assertThrows(IllegalStateException.class, () -> IdsScan.levels(shortRuns, new byte[3], 3));
+  }
+}
