@@ -91,7 +91,6 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
             List<InternalRow> next = current.next();
             if (next == null) {
               current.close();
-              progress.add(current.rowsRead, current.idsRead);
               current = null;
             } else {
               pending = next.iterator();
@@ -122,8 +121,6 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
     final ColumnDescriptor idsCol;
     final VersionParser.ParsedVersion createdBy;
     final Iterator<BlockMetaData> blocks;
-    long rowsRead;
-    long idsRead;
 
     // the row group being read
     long[] docIds;
@@ -183,7 +180,8 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
             return null;
           }
           docIds = readDocIds(rg);
-          rowsRead += docIds.length;
+          // Counted as they are read (a page at a time for the ids), for the live progress line.
+          progress.add(docIds.length, 0);
           if (!fast(block)) {
             slowRowGroup(rg, out);
             continue;
@@ -275,7 +273,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
         }
       }
       keep(values, segment, v);
-      idsRead += v;
+      progress.add(0, v);
     }
 
     /** Appends values [from, to) of the page to the current row if it is selected. */
@@ -305,6 +303,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
           new ColumnReaderImpl(
               idsCol, rg.getPageReader(idsCol), new PrimitiveConverter() {}, createdBy);
       long total = cr.getTotalValueCount();
+      long values = 0;
       int r = -1;
       int sel = -1;
       int len = 0;
@@ -319,7 +318,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
         }
         if (cr.getCurrentDefinitionLevel() == 1) {
           int x = cr.getInteger();
-          idsRead++;
+          values++;
           if (sel >= 0) {
             if (len == carry.length) {
               carry = Arrays.copyOf(carry, 2 * len);
@@ -332,6 +331,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
       if (r >= 0 && sel >= 0) {
         out.add(docs.row(sel, Arrays.copyOf(carry, len)));
       }
+      progress.add(0, values);
       if (r + 1 != docIds.length) {
         throw new IllegalStateException(
             file + ": " + (r + 1) + " lists of ids but " + docIds.length + " doc ids");
