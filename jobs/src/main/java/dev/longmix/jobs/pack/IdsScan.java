@@ -1,5 +1,7 @@
 package dev.longmix.jobs.pack;
 
+import dev.longmix.common.pack.PackItem;
+import dev.longmix.common.pack.RowFragment;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.StageProgress;
 import java.io.IOException;
@@ -35,17 +37,12 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The ids pass of the driver path: reads (doc_id, input_ids) from the tokenized files' Parquet
- * pages and keeps only the selected documents, joined with their items; rows as {@link
- * Placement.Fragments} takes them (doc_id, input_ids, items). One task per file.
+ * pages, keeps only the selected documents and splits their items into row fragments, as {@link
+ * Placement.Fragments} does after Spark's scan and join on the distributed path. One task per file.
+ * A document's ids are copied once, into the fragments.
  *
  * <p>Why not Spark's scan: its vectorized reader decodes every id of every document into column
  * vectors with a repetition and a definition level each and assembles every list, ~40% of pack's
@@ -56,7 +53,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  * dictionary; a row group that is otherwise encoded is read value by value through parquet-mr's
  * column reader instead, with the same result.
  */
-final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
+final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
   private static final long serialVersionUID = 1L;
   private static final EnumSet<Encoding> FAST_ENCODINGS =
       EnumSet.of(Encoding.PLAIN, Encoding.RLE, Encoding.BIT_PACKED);
@@ -64,19 +61,28 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
   private final HadoopConf conf;
   private final Broadcast<SelectedDocs> selected;
   private final StageProgress.Pass progress;
+  private final int seqLen;
+  private final long rows;
 
-  IdsScan(HadoopConf conf, Broadcast<SelectedDocs> selected, StageProgress.Pass progress) {
+  IdsScan(
+      HadoopConf conf,
+      Broadcast<SelectedDocs> selected,
+      StageProgress.Pass progress,
+      int seqLen,
+      long rows) {
     this.conf = conf;
     this.selected = selected;
     this.progress = progress;
+    this.seqLen = seqLen;
+    this.rows = rows;
   }
 
   @Override
-  public Iterator<InternalRow> call(Iterator<String> files) {
+  public Iterator<RowFragment> call(Iterator<String> files) {
     SelectedDocs docs = selected.value();
     return new Iterator<>() {
       FileScan current;
-      Iterator<InternalRow> pending = Collections.emptyIterator();
+      Iterator<RowFragment> pending = Collections.emptyIterator();
 
       @Override
       public boolean hasNext() {
@@ -88,7 +94,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
               }
               current = new FileScan(files.next(), docs);
             }
-            List<InternalRow> next = current.next();
+            List<RowFragment> next = current.next();
             if (next == null) {
               current.close();
               current = null;
@@ -103,7 +109,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
       }
 
       @Override
-      public InternalRow next() {
+      public RowFragment next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
@@ -167,8 +173,8 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
     }
 
     /** The selected rows completed by the next page or row group; null at the end of the file. */
-    List<InternalRow> next() throws IOException {
-      List<InternalRow> out = new ArrayList<>();
+    List<RowFragment> next() throws IOException {
+      List<RowFragment> out = new ArrayList<>();
       while (out.isEmpty()) {
         if (pages == null) {
           if (!blocks.hasNext()) {
@@ -230,7 +236,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
       return out;
     }
 
-    private void readPage(DataPageV1 page, List<InternalRow> out) throws IOException {
+    private void readPage(DataPageV1 page, List<RowFragment> out) throws IOException {
       if (page.getValueEncoding() != Encoding.PLAIN
           || page.getRlEncoding() != Encoding.RLE
           || page.getDlEncoding() != Encoding.RLE) {
@@ -289,16 +295,16 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
       carryLen += len;
     }
 
-    private void endRow(List<InternalRow> out) {
+    private void endRow(List<RowFragment> out) {
       if (row >= 0 && selectedIndex >= 0) {
-        out.add(docs.row(selectedIndex, Arrays.copyOf(carry, carryLen)));
+        docs.fragments(selectedIndex, carry, carryLen, seqLen, rows, out);
       }
       carryLen = 0;
       selectedIndex = -1;
     }
 
     /** Any encoding, through parquet-mr's column reader: one value at a time. */
-    private void slowRowGroup(PageReadStore rg, List<InternalRow> out) {
+    private void slowRowGroup(PageReadStore rg, List<RowFragment> out) {
       ColumnReaderImpl cr =
           new ColumnReaderImpl(
               idsCol, rg.getPageReader(idsCol), new PrimitiveConverter() {}, createdBy);
@@ -310,7 +316,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
       for (long i = 0; i < total; i++) {
         if (cr.getCurrentRepetitionLevel() == 0) {
           if (r >= 0 && sel >= 0) {
-            out.add(docs.row(sel, Arrays.copyOf(carry, len)));
+            docs.fragments(sel, carry, len, seqLen, rows, out);
           }
           r++;
           sel = docs.indexOf(docIds[r]);
@@ -329,7 +335,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
         cr.consume();
       }
       if (r >= 0 && sel >= 0) {
-        out.add(docs.row(sel, Arrays.copyOf(carry, len)));
+        docs.fragments(sel, carry, len, seqLen, rows, out);
       }
       progress.add(0, values);
       if (r + 1 != docIds.length) {
@@ -455,26 +461,29 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, InternalRow> {
       return k >= 0 ? k : -1;
     }
 
-    /** The joined row of document k: doc_id, input_ids, items. */
-    InternalRow row(int k, int[] ids) {
-      int from = firstItem[k];
-      int to = firstItem[k + 1];
-      Object[] items = new Object[to - from];
-      for (int i = from; i < to; i++) {
-        items[i - from] =
-            new GenericInternalRow(
-                new Object[] {
-                  globalStart[i],
-                  UTF8String.fromString(domains[domain[i]]),
-                  piece[i],
-                  copy[i],
-                  fromToken[i],
-                  tokens[i]
-                });
+    /**
+     * Adds the fragments of document k's items to out; its ids are ids[0, n), which the fragments
+     * copy.
+     */
+    void fragments(int k, int[] ids, int n, int seqLen, long rows, List<RowFragment> out) {
+      for (int i = firstItem[k]; i < firstItem[k + 1]; i++) {
+        if (fromToken[i] + (long) tokens[i] > n) {
+          throw new IllegalStateException(
+              "document "
+                  + docIds[k]
+                  + " has "
+                  + n
+                  + " ids but its item needs ["
+                  + fromToken[i]
+                  + ", +"
+                  + tokens[i]
+                  + ")");
+        }
+        PackItem item =
+            new PackItem(
+                docIds[k], domains[domain[i]], piece[i], copy[i], ids, fromToken[i], tokens[i]);
+        Placement.Fragments.split(item, globalStart[i], seqLen, rows, out);
       }
-      ArrayData a = new GenericArrayData(items);
-      return new GenericInternalRow(
-          new Object[] {docIds[k], UnsafeArrayData.fromPrimitiveArray(ids), a});
     }
   }
 }

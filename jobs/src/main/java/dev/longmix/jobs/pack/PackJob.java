@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.udf;
 
 import dev.longmix.common.histogram.LengthBins;
 import dev.longmix.common.histogram.LengthHistogram;
+import dev.longmix.common.pack.RowFragment;
 import dev.longmix.common.plan.ClassPlan;
 import dev.longmix.common.plan.DomainPlan;
 import dev.longmix.common.plan.Plan;
@@ -250,12 +251,13 @@ public final class PackJob {
 
     // c. Join with the token ids of selected documents, split into fragments, assemble rows.
     long rows = cfg.packing().rows(total.tokens);
-    JavaRDD<InternalRow> joined;
+    int seqLen = cfg.packing().seqLen();
+    JavaRDD<RowFragment> fragments;
     if (scanDocs != null) {
-      List<String> files = ParquetFooters.dataFiles(hconf, cfg.input());
-      joined =
-          jsc.parallelize(files, Math.max(1, files.size()))
-              .mapPartitions(new IdsScan(hconf, scanDocs, progress.ids));
+      List<String> inputFiles = ParquetFooters.dataFiles(hconf, cfg.input());
+      fragments =
+          jsc.parallelize(inputFiles, Math.max(1, inputFiles.size()))
+              .mapPartitions(new IdsScan(hconf, scanDocs, progress.ids, seqLen, rows));
     } else {
       Broadcast<BloomFilter> docFilter = selectedDocs;
       UserDefinedFunction selected =
@@ -270,12 +272,13 @@ public final class PackJob {
               .where(progress.ids.count(size(col("input_ids"))))
               .filter(selected.apply(col("doc_id")));
       boolean broadcastJoin = total.items <= broadcastItems;
-      joined =
+      fragments =
           ids.join(broadcastJoin ? broadcast(byDoc) : byDoc, "doc_id")
               .select(col("doc_id"), col("input_ids"), col("items"))
               .queryExecution()
               .toRdd()
-              .toJavaRDD();
+              .toJavaRDD()
+              .mapPartitions(new Placement.Fragments(seqLen, rows));
     }
     // Files of at most TOKENS_PER_FILE tokens, and at least MIN_FILES so that a small output is
     // still assembled and written by several tasks; fixed by the row count alone, never by the
@@ -287,12 +290,10 @@ public final class PackJob {
                 Math.min(
                     rows,
                     Math.max(MIN_FILES, (total.tokens + TOKENS_PER_FILE - 1) / TOKENS_PER_FILE)));
-    int seqLen = cfg.packing().seqLen();
     RowDigest digestAcc = new RowDigest();
     spark.sparkContext().register(digestAcc, "longmix.pack.digest");
     JavaRDD<InternalRow> packed =
-        joined
-            .mapPartitions(new Placement.Fragments(seqLen, rows))
+        fragments
             .mapToPair(f -> Placement.RowRanges.keyed(f, seqLen))
             .repartitionAndSortWithinPartitions(new Placement.RowRanges(files, rows, seqLen))
             .values()

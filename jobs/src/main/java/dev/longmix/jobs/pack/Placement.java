@@ -230,14 +230,19 @@ final class Placement {
         PackItem item =
             new PackItem(
                 docId, domain, it.getInt(2), it.getInt(3), ids, it.getInt(4), it.getInt(5));
-        for (RowFragment f : RowFragment.split(item, it.getLong(0), seqLen)) {
-          if (f.row() >= rows) {
-            continue; // the dropped partial last row
-          }
+        split(item, it.getLong(0), seqLen, rows, out);
+      }
+      return out;
+    }
+
+    /** Adds an item's fragments to out, less those of the dropped partial last row. */
+    static void split(
+        PackItem item, long globalStart, int seqLen, long rows, List<RowFragment> out) {
+      for (RowFragment f : RowFragment.split(item, globalStart, seqLen)) {
+        if (f.row() < rows) {
           out.add(f);
         }
       }
-      return out;
     }
   }
 

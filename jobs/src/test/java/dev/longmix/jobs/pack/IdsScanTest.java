@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.longmix.common.pack.RowFragment;
 import dev.longmix.jobs.LocalSpark;
 import dev.longmix.jobs.spark.DirectParquetFormat;
 import dev.longmix.jobs.spark.HadoopConf;
@@ -26,7 +27,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,10 @@ class IdsScanTest {
     return out;
   }
 
-  private List<InternalRow> scan(
+  /** One row as long as everything: each selected document's one item is one fragment. */
+  static final int SEQ_LEN = 1 << 30;
+
+  private List<RowFragment> scan(
       String path, TreeMap<Long, List<Row>> perDoc, long documents, long tokens) {
     SparkSession spark = LocalSpark.get();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -66,10 +69,11 @@ class IdsScanTest {
         StageProgress.create(spark, "test", 0, new PrintStream(OutputStream.nullOutputStream()));
     StageProgress.Pass pass = p.pass("ids", "documents", 1, 1, 1, true);
     List<String> files = ParquetFooters.dataFiles(conf, path);
-    List<InternalRow> rows =
+    List<RowFragment> rows =
         jsc.parallelize(files, files.size())
-            .mapPartitions(new IdsScan(conf, jsc.broadcast(new IdsScan.SelectedDocs(perDoc)), pass))
-            .map(InternalRow::copy)
+            .mapPartitions(
+                new IdsScan(
+                    conf, jsc.broadcast(new IdsScan.SelectedDocs(perDoc)), pass, SEQ_LEN, 1))
             .collect();
     assertEquals(documents, pass.items(), "documents read, for the progress line");
     assertEquals(tokens, pass.tokens(), "ids read, for the progress line");
@@ -90,26 +94,30 @@ class IdsScanTest {
     options.forEach(w::option);
     w.format(format).save(path);
 
-    // Select every third document (empty ones too), each with one made-up item.
+    // Select every third document, each with one item: the whole document, placed after the
+    // previous one; then each document's ids come back as one fragment.
     TreeMap<Long, List<Row>> perDoc = new TreeMap<>();
     TreeMap<Long, int[]> expected = new TreeMap<>();
+    long at = 0;
     for (Row d : docs) {
       long id = d.getLong(0);
-      if (id % 3 == 0) {
-        perDoc.put(id, List.of(RowFactory.create(id * 10, d.getString(1), 0, 1, 2, 3)));
+      int len = d.getInt(2);
+      if (id % 3 == 0 && len > 0) {
+        perDoc.put(id, List.of(RowFactory.create(at, d.getString(1), 0, 1, 0, len)));
+        at += len;
         @SuppressWarnings("unchecked")
         List<Integer> ids = (List<Integer>) d.get(3);
         expected.put(id, ids.stream().mapToInt(Integer::intValue).toArray());
       }
     }
     long tokens = docs.stream().mapToLong(d -> d.getInt(2)).sum();
-    List<InternalRow> got = scan(path, perDoc, docs.size(), tokens);
+    List<RowFragment> got = scan(path, perDoc, docs.size(), tokens);
     TreeMap<Long, int[]> actual = new TreeMap<>();
-    for (InternalRow row : got) {
-      actual.put(row.getLong(0), row.getArray(1).toIntArray());
-      InternalRow item = row.getArray(2).getStruct(0, 6);
-      assertEquals(row.getLong(0) * 10, item.getLong(0));
-      assertEquals(3, item.getInt(5));
+    for (RowFragment f : got) {
+      actual.put(f.docId(), f.tokens());
+      assertEquals(0, f.row());
+      assertEquals(perDoc.get(f.docId()).get(0).getLong(0), f.offsetInRow(), "placed at");
+      assertEquals(perDoc.get(f.docId()).get(0).getString(1), f.domain());
     }
     assertEquals(expected.keySet(), actual.keySet(), format + " " + options);
     expected.forEach((id, ids) -> assertArrayEquals(ids, actual.get(id), "doc " + id));
