@@ -177,13 +177,26 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
       List<RowFragment> out = new ArrayList<>();
       while (out.isEmpty()) {
         if (pages == null) {
-          if (!blocks.hasNext()) {
+          // parquet-mr's reader passes over empty row groups; so does this walk of the footer.
+          BlockMetaData block = null;
+          while (block == null && blocks.hasNext()) {
+            BlockMetaData b = blocks.next();
+            block = b.getRowCount() > 0 ? b : null;
+          }
+          PageReadStore rg = reader.readNextRowGroup();
+          if (block == null || rg == null) {
+            if (block != null || rg != null) {
+              throw new IllegalStateException(file + ": row groups out of step with the footer");
+            }
             return null;
           }
-          BlockMetaData block = blocks.next();
-          PageReadStore rg = reader.readNextRowGroup();
-          if (rg == null) {
-            return null;
+          if (rg.getRowCount() != block.getRowCount()) {
+            throw new IllegalStateException(
+                file
+                    + ": row group of "
+                    + rg.getRowCount()
+                    + " rows where the footer lists "
+                    + block.getRowCount());
           }
           docIds = readDocIds(rg);
           // Counted as they are read (a page at a time for the ids), for the live progress line.
