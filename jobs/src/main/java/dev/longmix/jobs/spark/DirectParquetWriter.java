@@ -504,6 +504,7 @@ public final class DirectParquetWriter implements Closeable {
     final boolean sizeStatistics;
     final LevelRuns rep = new LevelRuns();
     final LevelRuns def = new LevelRuns();
+    boolean withSizeStatistics = true;
     PageWriter pages;
     int[] values = new int[1 << 16];
     int n;
@@ -596,15 +597,29 @@ public final class DirectParquetWriter implements Closeable {
               : SizeStatistics.noopBuilder(type, 1, 1).build();
       byte[] data = new byte[4 * n];
       ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(values, 0, n);
-      pages.writePage(
-          BytesInput.concat(rep.bytes(), def.bytes(), BytesInput.from(data)),
-          valueCount,
-          rowCount,
-          stats,
-          sizes,
-          Encoding.RLE,
-          Encoding.RLE,
-          Encoding.PLAIN);
+      BytesInput bytes = BytesInput.concat(rep.bytes(), def.bytes(), BytesInput.from(data));
+      if (withSizeStatistics) {
+        try {
+          pages.writePage(
+              bytes,
+              valueCount,
+              rowCount,
+              stats,
+              sizes,
+              Encoding.RLE,
+              Encoding.RLE,
+              Encoding.PLAIN);
+        } catch (UnsupportedOperationException e) {
+          // parquet-mr 1.17 (Spark 4.2) implements this call only with geospatial statistics as
+          // well; its interface default refuses before writing anything. Its page writer then
+          // gets the page without the level histograms, which are optional metadata.
+          withSizeStatistics = false;
+        }
+      }
+      if (!withSizeStatistics) {
+        pages.writePage(
+            bytes, valueCount, rowCount, stats, Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
+      }
       n = 0;
       valueCount = 0;
       rowCount = 0;
