@@ -303,11 +303,15 @@ final class Placement {
     @Override
     public Iterator<InternalRow> call(Iterator<RowFragment> input) {
       Iterator<RowFragment> in = dev.longmix.jobs.spark.FailureInjection.wrap("pack", input);
+      RowDigest.Lanes lanes = new RowDigest.Lanes(digest);
       return new Iterator<>() {
         RowFragment pending = in.hasNext() ? in.next() : null;
 
         @Override
         public boolean hasNext() {
+          if (pending == null) {
+            lanes.flush(); // the partition's last rows; the writer drains the iterator
+          }
           return pending != null;
         }
 
@@ -329,13 +333,13 @@ final class Placement {
             frags.add(f);
           }
           InternalRow out = toInternal(RowAssembler.assemble(row, frags, config));
-          digest.addRow(out);
+          lanes.add(out);
           return out;
         }
       };
     }
 
-    private static InternalRow toInternal(PackedRow p) {
+    static InternalRow toInternal(PackedRow p) {
       Object[] spans = new Object[p.spans().size()];
       for (int i = 0; i < spans.length; i++) {
         Span s = p.spans().get(i);
