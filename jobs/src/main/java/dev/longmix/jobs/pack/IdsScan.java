@@ -137,6 +137,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
     int carryLen;
     byte[] rep = new byte[0];
     byte[] def = new byte[0];
+    int[] starts = new int[0];
 
     FileScan(String file, SelectedDocs docs) throws IOException {
       this.file = file;
@@ -266,6 +267,29 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
       }
       int n = page.getValueCount();
       ByteBuffer buf = page.getBytes().toByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
+      // Usually no list in the page is empty: every definition level is 1, a value sits at each
+      // level, and only where rows begin matters. Those are read from the repetition levels' runs
+      // without expanding them (a row is one run of 1s, for every id); otherwise both levels are
+      // expanded and walked one by one.
+      int levelsAt = buf.position();
+      if (starts.length < n) {
+        starts = new int[n];
+      }
+      int rowCount = rowStarts(buf, starts, n);
+      if (allOnes(buf, n)) {
+        IntBuffer values = buf.slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        int segment = 0; // where the current row's values in this page begin
+        for (int r = 0; r < rowCount; r++) {
+          int at = starts[r];
+          keep(values, segment, at);
+          beginRow(out);
+          segment = at;
+        }
+        keep(values, segment, n);
+        progress.add(0, n);
+        return;
+      }
+      buf.position(levelsAt);
       if (rep.length < n) {
         rep = new byte[n];
         def = new byte[n];
@@ -278,13 +302,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
       for (int i = 0; i < n; i++) {
         if (rep[i] == 0) {
           keep(values, segment, v);
-          endRow(out);
-          row++;
-          if (row >= docIds.length) {
-            throw new IllegalStateException(
-                file + ": more lists of ids than the " + docIds.length + " doc ids");
-          }
-          selectedIndex = docs.indexOf(docIds[row]);
+          beginRow(out);
           segment = v;
         }
         if (def[i] == 1) {
@@ -293,6 +311,17 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
       }
       keep(values, segment, v);
       progress.add(0, v);
+    }
+
+    /** Ends the current row and moves to the next one. */
+    private void beginRow(List<RowFragment> out) {
+      endRow(out);
+      row++;
+      if (row >= docIds.length) {
+        throw new IllegalStateException(
+            file + ": more lists of ids than the " + docIds.length + " doc ids");
+      }
+      selectedIndex = docs.indexOf(docIds[row]);
     }
 
     /** Appends values [from, to) of the page to the current row if it is selected. */
@@ -364,6 +393,95 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
   }
 
   /**
+   * Where the levels equal 0, for n levels of bit width 1 in Parquet's RLE/bit-packing hybrid
+   * behind a 4-byte length: the positions go to out in order, their count is returned, and buf is
+   * left after the levels. For repetition levels these are the positions where rows begin.
+   */
+  static int rowStarts(ByteBuffer buf, int[] out, int n) {
+    int len = buf.getInt();
+    int end = buf.position() + len;
+    int k = 0;
+    int count = 0;
+    while (buf.position() < end) {
+      int h = header(buf);
+      if ((h & 1) == 0) {
+        int run = h >>> 1;
+        int value = buf.get();
+        int to = Math.min(n, k + run);
+        if (value == 0) {
+          for (int i = k; i < to; i++) {
+            out[count++] = i;
+          }
+        }
+        k = to;
+      } else {
+        int groups = h >>> 1;
+        for (int g = 0; g < groups; g++) {
+          int bits = buf.get() & 0xFF;
+          for (int j = 0; j < 8 && k < n; j++, k++) {
+            if (((bits >>> j) & 1) == 0) {
+              out[count++] = k;
+            }
+          }
+        }
+      }
+    }
+    if (k < n) {
+      throw new IllegalStateException("levels end after " + k + " of " + n + " values");
+    }
+    buf.position(end);
+    return count;
+  }
+
+  /**
+   * Whether all n levels of bit width 1 (the hybrid encoding behind a 4-byte length) are 1; if so
+   * buf is left after them, otherwise somewhere inside.
+   */
+  static boolean allOnes(ByteBuffer buf, int n) {
+    int len = buf.getInt();
+    int end = buf.position() + len;
+    int k = 0;
+    while (buf.position() < end && k < n) {
+      int h = header(buf);
+      if ((h & 1) == 0) {
+        int run = h >>> 1;
+        if (buf.get() != 1) {
+          return false;
+        }
+        k = Math.min(n, k + run);
+      } else {
+        int groups = h >>> 1;
+        for (int g = 0; g < groups; g++) {
+          int bits = buf.get() & 0xFF;
+          int take = Math.min(8, n - k);
+          if (take > 0 && (bits & ((1 << take) - 1)) != (1 << take) - 1) {
+            return false;
+          }
+          k += Math.max(0, take);
+        }
+      }
+    }
+    if (k < n) {
+      throw new IllegalStateException("levels end after " + k + " of " + n + " values");
+    }
+    buf.position(end);
+    return true;
+  }
+
+  /** A run's header: an unsigned LEB128 varint. */
+  private static int header(ByteBuffer buf) {
+    int h = 0;
+    int shift = 0;
+    int b;
+    do {
+      b = buf.get() & 0xFF;
+      h |= (b & 0x7F) << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0);
+    return h;
+  }
+
+  /**
    * Decodes n levels of bit width 1 (Parquet's RLE/bit-packing hybrid behind a 4-byte length) into
    * out, leaving buf after them.
    */
@@ -372,14 +490,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
     int end = buf.position() + len;
     int k = 0;
     while (buf.position() < end) {
-      int h = 0;
-      int shift = 0;
-      int b;
-      do {
-        b = buf.get() & 0xFF;
-        h |= (b & 0x7F) << shift;
-        shift += 7;
-      } while ((b & 0x80) != 0);
+      int h = header(buf);
       if ((h & 1) == 0) {
         int count = h >>> 1;
         byte value = buf.get();

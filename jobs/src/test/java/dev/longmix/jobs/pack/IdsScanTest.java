@@ -45,9 +45,15 @@ class IdsScanTest {
 
   /** Documents with empty, short and page-spanning id lists. */
   static List<Row> docs(int n, Random r) {
+    return docs(n, r, true);
+  }
+
+  /** Documents with short and page-spanning id lists, and empty ones if asked. */
+  static List<Row> docs(int n, Random r, boolean empty) {
     List<Row> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      int len = i % 13 == 0 ? 0 : i % 17 == 0 ? 300_000 : r.nextInt(3_000);
+      int len =
+          empty && i % 13 == 0 ? 0 : i % 17 == 0 ? 300_000 : 1 + r.nextInt(empty ? 3_000 : 200);
       Integer[] ids = new Integer[len];
       for (int j = 0; j < len; j++) {
         ids[j] = i % 2 == 0 ? r.nextInt(32_000) : (i * 31 + j) % 7; // the odd ones compress well
@@ -81,11 +87,15 @@ class IdsScanTest {
   }
 
   private void check(String format, Map<String, String> options) {
+    check(format, options, true);
+  }
+
+  private void check(String format, Map<String, String> options, boolean empty) {
     SparkSession spark = LocalSpark.get();
     Random r = new Random(11);
-    List<Row> docs = docs(400, r);
+    List<Row> docs = docs(400, r, empty);
     Dataset<Row> df = spark.createDataFrame(docs, DOCS).repartition(3);
-    String path = dir.resolve(format.replaceAll("\\W", "_") + options.size()).toString();
+    String path = dir.resolve(format.replaceAll("\\W", "_") + options.size() + empty).toString();
     var w =
         df.write()
             .mode(SaveMode.Overwrite)
@@ -134,6 +144,19 @@ class IdsScanTest {
   }
 
   @Test
+  void pagesWithoutEmptyListsThroughTheRunWalk() {
+    // No empty list: every page takes the walk over the repetition levels' runs.
+    check(
+        DirectParquetFormat.NAME,
+        Map.of(
+            "parquet.enable.dictionary#input_ids.list.element", "false",
+            "parquet.page.size.row.check.min", "1",
+            "parquet.page.size.row.check.max", "1"),
+        false);
+    check("parquet", Map.of("parquet.enable.dictionary#input_ids.list.element", "false"), false);
+  }
+
+  @Test
   void sparksWriterWithoutDictionaryThroughThePagePath() {
     // Spark's writer packs short level runs bit by bit: the hybrid decoder's other branch.
     check("parquet", Map.of("parquet.enable.dictionary#input_ids.list.element", "false"));
@@ -159,5 +182,36 @@ class IdsScanTest {
     ByteBuffer shortRuns = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
     shortRuns.putInt(2).put((byte) (2 << 1)).put((byte) 1).flip();
     assertThrows(IllegalStateException.class, () -> IdsScan.levels(shortRuns, new byte[3], 3));
+  }
+
+  @Test
+  void rowStartsAreWhereRepetitionLevelsAreZero() {
+    // RLE run of 5 zeros, a bit-packed group of 8 (1,0,1,1,0,0,0,1), an RLE run of 3 ones.
+    byte[] runs = {
+      (byte) (5 << 1), 0, (byte) ((1 << 1) | 1), (byte) 0b10001101, (byte) (3 << 1), 1
+    };
+    ByteBuffer b = ByteBuffer.allocate(4 + runs.length + 1).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(runs.length).put(runs).put((byte) 42).flip();
+    int[] starts = new int[16];
+    int n = IdsScan.rowStarts(b, starts, 16);
+    assertArrayEquals(new int[] {0, 1, 2, 3, 4, 6, 9, 10, 11}, Arrays.copyOf(starts, n));
+    assertEquals(42, b.get(), "left just after the levels");
+    b.rewind();
+    assertEquals(false, IdsScan.allOnes(b, 16), "zeros among the levels");
+  }
+
+  @Test
+  void allOnesReadsRunsAndBitPackedGroupsUpToTheLevelCount() {
+    // RLE run of 5 ones, a bit-packed group of eight 1s, a group of six 1s padded with 0s.
+    byte[] runs = {(byte) (5 << 1), 1, (byte) ((2 << 1) | 1), (byte) 0xFF, (byte) 0b00111111};
+    ByteBuffer b = ByteBuffer.allocate(4 + runs.length + 1).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(runs.length).put(runs).put((byte) 42).flip();
+    assertEquals(true, IdsScan.allOnes(b, 19));
+    assertEquals(42, b.get(), "left just after the levels");
+    b.rewind();
+    assertEquals(false, IdsScan.allOnes(b, 20), "the twentieth level is a 0");
+    ByteBuffer five = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+    five.putInt(2).put((byte) (5 << 1)).put((byte) 1).flip();
+    assertThrows(IllegalStateException.class, () -> IdsScan.allOnes(five, 8), "fewer levels");
   }
 }
