@@ -136,9 +136,27 @@ public record RowFragment(
       out.writeInt(f.piece);
       out.writeInt(f.copy);
       out.writeInt(f.fromToken);
-      out.writeInt(f.tokens.length);
-      byte[] bytes = new byte[4 * f.tokens.length];
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(f.tokens);
+      int[] t = f.tokens;
+      out.writeInt(t.length);
+      // Ids of vocabularies up to 65,536 (LLaMA-2, Mistral, GPT-2) cross as two bytes each: half
+      // the bytes to copy, compress and move; larger ones (LLaMA-3) as four.
+      int or = 0;
+      for (int x : t) {
+        or |= x;
+      }
+      boolean narrow = (or & 0xFFFF0000) == 0;
+      out.writeByte(narrow ? 2 : 4);
+      byte[] bytes;
+      if (narrow) {
+        bytes = new byte[2 * t.length];
+        for (int i = 0; i < t.length; i++) {
+          bytes[2 * i] = (byte) t[i];
+          bytes[2 * i + 1] = (byte) (t[i] >>> 8);
+        }
+      } else {
+        bytes = new byte[4 * t.length];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(t);
+      }
       out.write(bytes);
     }
 
@@ -155,10 +173,20 @@ public record RowFragment(
       if (n < 0) {
         throw new InvalidObjectException("negative token count " + n);
       }
-      byte[] bytes = new byte[4 * n];
+      int width = in.readByte();
+      if (width != 2 && width != 4) {
+        throw new InvalidObjectException("ids " + width + " bytes wide");
+      }
+      byte[] bytes = new byte[width * n];
       in.readFully(bytes);
       int[] tokens = new int[n];
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(tokens);
+      if (width == 2) {
+        for (int i = 0; i < n; i++) {
+          tokens[i] = (bytes[2 * i] & 0xFF) | (bytes[2 * i + 1] & 0xFF) << 8;
+        }
+      } else {
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(tokens);
+      }
       f = new RowFragment(row, offsetInRow, docId, domain, piece, copy, fromToken, tokens);
     }
 

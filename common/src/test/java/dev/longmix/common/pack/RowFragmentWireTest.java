@@ -21,9 +21,18 @@ class RowFragmentWireTest {
     }
     big[0] = Integer.MIN_VALUE;
     big[1] = Integer.MAX_VALUE;
+    int[] narrow = new int[50_000];
+    for (int i = 0; i < narrow.length; i++) {
+      narrow[i] = (i * 7919) & 0xFFFF;
+    }
+    narrow[7] = 65_535;
+    int[] justWide = narrow.clone();
+    justWide[49_999] = 65_536;
     List<RowFragment> in =
         List.of(
             new RowFragment(0, 0, -5L, "RedPajamaBook", 0, 0, 0, new int[] {1, 2, 3}),
+            new RowFragment(1, 3, 8L, "arxiv", 0, 0, 0, narrow),
+            new RowFragment(2, 3, 8L, "arxiv", 0, 0, 0, justWide),
             new RowFragment(12, 81_919, Long.MAX_VALUE, "dömäin/ünicode", 3, 2, 40_000, big),
             new RowFragment(7, 5, 9L, "", 1, 1, 1, new int[0]));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -42,5 +51,26 @@ class RowFragmentWireTest {
       }
     }
     assertEquals(in, back);
+  }
+
+  private static int size(RowFragment f) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(f);
+    }
+    return bytes.size();
+  }
+
+  @Test
+  void idsBelow65536CrossInTwoBytes() throws Exception {
+    int[] ids = new int[10_000];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = 65_535 - i;
+    }
+    int narrow = size(new RowFragment(1, 0, 2L, "c4", 0, 0, 0, ids));
+    assertTrue(narrow < 2 * ids.length + 400, narrow + " bytes for 10,000 ids below 65,536");
+    ids[5] = 65_536;
+    int wide = size(new RowFragment(1, 0, 2L, "c4", 0, 0, 0, ids));
+    assertTrue(wide >= 4 * ids.length, wide + " bytes once one id needs more than 16 bits");
   }
 }
