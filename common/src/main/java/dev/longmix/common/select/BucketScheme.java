@@ -50,4 +50,13 @@ public record BucketScheme(String pool, double horizon, int buckets) implements 
     int b = (int) Math.floor(t * (buckets / horizon));
     return Math.min(Math.max(b, 0), buckets - 1);
   }
+
+  /**
+   * A time beyond every time in buckets up to {@code bucket}: a scan for those buckets' items can
+   * stop a piece's copies there. It lies a bucket past the edge, so rounding in {@link #bucket}
+   * never puts an earlier time beyond it; infinite for the last regular bucket and the overflow.
+   */
+  public double timeBound(int bucket) {
+    return bucket >= buckets - 1 ? Double.POSITIVE_INFINITY : (bucket + 2) * (horizon / buckets);
+  }
 }

@@ -56,24 +56,73 @@ public final class CandidateGenerator implements Serializable {
    * upper bound on the cutoff time (for example the end of the crossing bucket) skips the rest.
    */
   public List<Candidate> candidates(long docId, String domain, long nTokens, double maxTime) {
-    if (nTokens < 0 || nTokens > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "document " + docId + ": token count " + nTokens + " outside [0, 2^31)");
-    }
-    DomainPlan plan = domains.get(domain);
-    if (plan == null || nTokens == 0) {
+    checkTokens(docId, nTokens);
+    String pool = classPool(domain, nTokens);
+    if (pool == null) {
       return List.of();
     }
     LengthClass lengthClass = LengthClass.of(nTokens, longThreshold);
-    double rate = plan.classPlan(lengthClass).rate();
+    List<Candidate> out = new ArrayList<>();
+    times(
+        docId,
+        domain,
+        nTokens,
+        maxTime,
+        (piece, copy, from, length, time) ->
+            out.add(
+                new Candidate(
+                    docId,
+                    domain,
+                    pool,
+                    piece,
+                    copy,
+                    lengthClass,
+                    from,
+                    length,
+                    time,
+                    orderKey(docId, piece, copy))));
+    return out;
+  }
+
+  /** One candidate's selection fields, as {@link #times} hands them over. */
+  @FunctionalInterface
+  public interface TimedSink {
+    void accept(int piece, int copy, int fromToken, int tokens, double time);
+  }
+
+  /**
+   * The class pool all of a document's candidates belong to, or null when it has none (its domain
+   * is not in the plan, it has no tokens, or its class's rate is 0).
+   */
+  public String classPool(String domain, long nTokens) {
+    DomainPlan plan = domains.get(domain);
+    if (plan == null || nTokens == 0) {
+      return null;
+    }
+    LengthClass lengthClass = LengthClass.of(nTokens, longThreshold);
+    return plan.classPlan(lengthClass).rate() <= 0
+        ? null
+        : classPools.get(domain)[lengthClass.ordinal()];
+  }
+
+  /**
+   * The candidates {@link #candidates(long, String, long, double)} returns, in the same order, as
+   * their selection fields only: no objects and no packing-order draw ({@link #orderKey}), for the
+   * passes over the whole corpus that need only times and sizes.
+   */
+  public void times(long docId, String domain, long nTokens, double maxTime, TimedSink sink) {
+    checkTokens(docId, nTokens);
+    DomainPlan plan = domains.get(domain);
+    if (plan == null || nTokens == 0) {
+      return;
+    }
+    double rate = plan.classPlan(LengthClass.of(nTokens, longThreshold)).rate();
     if (rate <= 0) {
-      return List.of();
+      return;
     }
     int n = (int) nTokens;
     int size = pieceTokens == 0 ? n : pieceTokens;
     int pieces = (int) ((n + (long) size - 1) / size);
-    String classPool = classPools.get(domain)[lengthClass.ordinal()];
-    List<Candidate> out = new ArrayList<>();
     for (int piece = 0; piece < pieces; piece++) {
       int from = piece * size;
       int length = Math.min(size, n - from);
@@ -83,12 +132,25 @@ public final class CandidateGenerator implements Serializable {
         if (time >= maxTime) {
           break; // later copies of this piece are later still
         }
-        long order = KeyedRandom.hash(seed, KeyedRandom.Stream.ORDER, docId, piece, copy);
-        out.add(
-            new Candidate(
-                docId, domain, classPool, piece, copy, lengthClass, from, length, time, order));
+        sink.accept(piece, copy, from, length, time);
       }
     }
-    return out;
+  }
+
+  /** The length class of a document of {@code nTokens} tokens, and so of all its candidates. */
+  public LengthClass lengthClass(long nTokens) {
+    return LengthClass.of(nTokens, longThreshold);
+  }
+
+  /** A candidate's packing-order key. */
+  public long orderKey(long docId, int piece, int copy) {
+    return KeyedRandom.hash(seed, KeyedRandom.Stream.ORDER, docId, piece, copy);
+  }
+
+  private static void checkTokens(long docId, long nTokens) {
+    if (nTokens < 0 || nTokens > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "document " + docId + ": token count " + nTokens + " outside [0, 2^31)");
+    }
   }
 }

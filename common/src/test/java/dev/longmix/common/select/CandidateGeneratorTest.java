@@ -93,4 +93,16 @@ class CandidateGeneratorTest {
       assertEquals(Math.min(rate * horizon, k), (double) copies / items, 0.01, "T = " + horizon);
     }
   }
+
+  @Test
+  void classPoolNamesTheDocumentsPoolOrNoneWithoutCandidates() {
+    Plan plan =
+        MixturePlanner.plan(histogram(), PlanConfig.builder(Strategy.CUT_4K, 100_000).build());
+    CandidateGenerator gen = new CandidateGenerator(plan);
+    assertEquals("a/long", gen.classPool("a", 10_000));
+    assertEquals("b/short", gen.classPool("b", 300));
+    assertEquals(null, gen.classPool("elsewhere", 300), "a domain the plan does not know");
+    assertEquals(null, gen.classPool("a", 0), "no tokens");
+    assertTrue(gen.candidates(1, "elsewhere", 300).isEmpty());
+  }
 }

@@ -2,7 +2,6 @@ package dev.longmix.jobs.pack;
 
 import dev.longmix.common.plan.LengthClass;
 import dev.longmix.common.select.BucketScheme;
-import dev.longmix.common.select.Candidate;
 import dev.longmix.common.select.CandidateGenerator;
 import dev.longmix.common.select.Crossing;
 import dev.longmix.common.select.PoolCutoff;
@@ -62,16 +61,29 @@ final class Selection {
         sums.put(e.getKey(), new long[2 * e.getValue().slots()]);
       }
       CandidateGenerator g = gen.value();
+      // One sink per partition; each document sets the pool its candidates add to.
+      final class Add implements CandidateGenerator.TimedSink {
+        BucketScheme scheme;
+        long[] pool;
+
+        @Override
+        public void accept(int piece, int copy, int fromToken, int tokens, double time) {
+          int b = scheme.bucket(time);
+          pool[b] += tokens;
+          pool[scheme.slots() + b]++;
+        }
+      }
+      Add add = new Add();
       while (blocks.hasNext()) {
         DocMeta m = blocks.next();
         for (int i = 0; i < m.size(); i++) {
-          for (Candidate c : g.candidates(m.docIds[i], m.domain(i), m.nTokens[i])) {
-            BucketScheme s = schemes.value().get(c.pool());
-            long[] pool = sums.get(c.pool());
-            int b = s.bucket(c.time());
-            pool[b] += c.tokens();
-            pool[s.slots() + b]++;
+          String pool = g.classPool(m.domain(i), m.nTokens[i]);
+          if (pool == null) {
+            continue;
           }
+          add.scheme = schemes.value().get(pool);
+          add.pool = sums.get(pool);
+          g.times(m.docIds[i], m.domain(i), m.nTokens[i], Double.POSITIVE_INFINITY, add);
         }
       }
       return List.of(sums).iterator();
@@ -139,12 +151,25 @@ final class Selection {
       while (blocks.hasNext()) {
         DocMeta m = blocks.next();
         for (int i = 0; i < m.size(); i++) {
-          for (Candidate c : g.candidates(m.docIds[i], m.domain(i), m.nTokens[i])) {
-            Integer b = crossing.get(c.pool());
-            if (b != null && schemes.value().get(c.pool()).bucket(c.time()) == b) {
-              out.add(new Tuple2<>(c.pool(), c.timedItem()));
-            }
+          String pool = g.classPool(m.domain(i), m.nTokens[i]);
+          Integer b = pool == null ? null : crossing.get(pool);
+          if (b == null) {
+            continue;
           }
+          BucketScheme s = schemes.value().get(pool);
+          long docId = m.docIds[i];
+          // Copies past the crossing bucket are not generated (a piece's copies come in time
+          // order).
+          g.times(
+              docId,
+              m.domain(i),
+              m.nTokens[i],
+              s.timeBound(b),
+              (piece, copy, fromToken, tokens, time) -> {
+                if (s.bucket(time) == b) {
+                  out.add(new Tuple2<>(pool, new TimedItem(time, docId, piece, copy, tokens)));
+                }
+              });
         }
       }
       return out.iterator();
@@ -170,22 +195,40 @@ final class Selection {
         DocMeta m = blocks.next();
         for (int i = 0; i < m.size(); i++) {
           int n = m.nTokens[i];
-          for (Candidate c : g.candidates(m.docIds[i], m.domain(i), n)) {
-            long keep = cutoffs.get(c.pool()).takeTokens(c);
-            if (keep > 0) {
-              out.add(
-                  RowFactory.create(
-                      c.orderKey(),
-                      c.docId(),
-                      c.piece(),
-                      c.copy(),
-                      c.domain(),
-                      c.fromToken(),
-                      (int) keep,
-                      n,
-                      c.lengthClass() == LengthClass.LONG));
-            }
+          String domain = m.domain(i);
+          String pool = g.classPool(domain, n);
+          PoolCutoff cut = pool == null ? null : cutoffs.get(pool);
+          if (cut == null || cut.kind() == PoolCutoff.Kind.NOTHING) {
+            continue;
           }
+          // Nothing after the cutoff item is kept: copies past its time are not generated.
+          double maxTime =
+              cut.kind() == PoolCutoff.Kind.EVERYTHING
+                  ? Double.POSITIVE_INFINITY
+                  : Math.nextUp(cut.time());
+          long docId = m.docIds[i];
+          boolean isLong = g.lengthClass(n) == LengthClass.LONG;
+          g.times(
+              docId,
+              domain,
+              n,
+              maxTime,
+              (piece, copy, fromToken, tokens, time) -> {
+                long keep = cut.takeTokens(time, docId, piece, copy, tokens);
+                if (keep > 0) {
+                  out.add(
+                      RowFactory.create(
+                          g.orderKey(docId, piece, copy),
+                          docId,
+                          piece,
+                          copy,
+                          domain,
+                          fromToken,
+                          (int) keep,
+                          n,
+                          isLong));
+                }
+              });
         }
       }
       return out.iterator();
