@@ -295,7 +295,7 @@ public final class PackJob {
     JavaRDD<InternalRow> packed =
         fragments
             .mapToPair(f -> Placement.RowRanges.keyed(f, seqLen))
-            .repartitionAndSortWithinPartitions(new Placement.RowRanges(files, rows, seqLen))
+            .partitionBy(new Placement.RowRanges(files, rows, seqLen))
             .values()
             .mapPartitions(new Placement.Assemble(cfg.packing(), digestAcc));
     Frames.fromInternalRows(spark, packed, Placement.PACKED_SCHEMA)

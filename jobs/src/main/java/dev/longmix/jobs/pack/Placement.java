@@ -289,9 +289,17 @@ final class Placement {
     }
   }
 
-  /** Assembles consecutive fragments (sorted by row, offset) into packed rows. */
+  /**
+   * Assembles one output file's fragments into packed rows, in row order. The shuffle hands them
+   * over in no set order; they are sorted here by (row, offset), unique per fragment, rather than
+   * by Spark's external sorter, whose size sampling of the buffered fragments cost more than the
+   * sort (a file holds at most {@link PackJob#TOKENS_PER_FILE} tokens, held in memory either way).
+   */
   static final class Assemble implements FlatMapFunction<Iterator<RowFragment>, InternalRow> {
     private static final long serialVersionUID = 1L;
+    private static final java.util.Comparator<RowFragment> POSITION =
+        java.util.Comparator.comparingLong(RowFragment::row)
+            .thenComparingInt(RowFragment::offsetInRow);
     private final PackingConfig config;
     private final RowDigest digest;
 
@@ -303,34 +311,31 @@ final class Placement {
     @Override
     public Iterator<InternalRow> call(Iterator<RowFragment> input) {
       Iterator<RowFragment> in = dev.longmix.jobs.spark.FailureInjection.wrap("pack", input);
+      ArrayList<RowFragment> all = new ArrayList<>();
+      in.forEachRemaining(all::add);
+      all.sort(POSITION);
       RowDigest.Lanes lanes = new RowDigest.Lanes(digest);
       return new Iterator<>() {
-        RowFragment pending = in.hasNext() ? in.next() : null;
+        int next; // the first fragment not yet assembled; those before it are released
 
         @Override
         public boolean hasNext() {
-          if (pending == null) {
+          if (next == all.size()) {
             lanes.flush(); // the partition's last rows; the writer drains the iterator
+            return false;
           }
-          return pending != null;
+          return true;
         }
 
         @Override
         public InternalRow next() {
-          if (pending == null) {
+          if (next == all.size()) {
             throw new NoSuchElementException();
           }
-          long row = pending.row();
+          long row = all.get(next).row();
           List<RowFragment> frags = new ArrayList<>();
-          frags.add(pending);
-          pending = null;
-          while (in.hasNext()) {
-            RowFragment f = in.next();
-            if (f.row() != row) {
-              pending = f;
-              break;
-            }
-            frags.add(f);
+          while (next < all.size() && all.get(next).row() == row) {
+            frags.add(all.set(next++, null));
           }
           InternalRow out = toInternal(RowAssembler.assemble(row, frags, config));
           lanes.add(out);
