@@ -18,7 +18,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import org.apache.hadoop.fs.Path;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
@@ -30,7 +29,6 @@ import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -58,14 +56,14 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
   private static final EnumSet<Encoding> FAST_ENCODINGS =
       EnumSet.of(Encoding.PLAIN, Encoding.RLE, Encoding.BIT_PACKED);
 
-  private final HadoopConf conf;
+  private final Broadcast<HadoopConf> conf;
   private final Broadcast<SelectedDocs> selected;
   private final StageProgress.Pass progress;
   private final int seqLen;
   private final long rows;
 
   IdsScan(
-      HadoopConf conf,
+      Broadcast<HadoopConf> conf,
       Broadcast<SelectedDocs> selected,
       StageProgress.Pass progress,
       int seqLen,
@@ -142,7 +140,7 @@ final class IdsScan implements FlatMapFunction<Iterator<String>, RowFragment> {
     FileScan(String file, SelectedDocs docs) throws IOException {
       this.file = file;
       this.docs = docs;
-      this.reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf.get()));
+      this.reader = conf.value().openParquet(file);
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       if (!schema.containsPath(new String[] {"doc_id"})
           || !schema.containsPath(new String[] {"input_ids", "list", "element"})) {

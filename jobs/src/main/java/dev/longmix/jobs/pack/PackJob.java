@@ -257,7 +257,8 @@ public final class PackJob {
       List<String> inputFiles = ParquetFooters.dataFiles(hconf, cfg.input());
       fragments =
           jsc.parallelize(inputFiles, Math.max(1, inputFiles.size()))
-              .mapPartitions(new IdsScan(hconf, scanDocs, progress.ids, seqLen, rows));
+              .mapPartitions(
+                  new IdsScan(jsc.broadcast(hconf), scanDocs, progress.ids, seqLen, rows));
     } else {
       Broadcast<BloomFilter> docFilter = selectedDocs;
       UserDefinedFunction selected =

@@ -9,7 +9,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -48,8 +47,7 @@ public final class ParquetFooters {
     return jsc.parallelize(files, slices)
         .map(
             f -> {
-              try (ParquetFileReader r =
-                  ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f), conf.get()))) {
+              try (ParquetFileReader r = conf.openParquet(f)) {
                 return r.getRecordCount();
               }
             })

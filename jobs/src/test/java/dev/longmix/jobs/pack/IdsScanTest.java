@@ -79,7 +79,11 @@ class IdsScanTest {
         jsc.parallelize(files, files.size())
             .mapPartitions(
                 new IdsScan(
-                    conf, jsc.broadcast(new IdsScan.SelectedDocs(perDoc)), pass, SEQ_LEN, 1))
+                    jsc.broadcast(conf),
+                    jsc.broadcast(new IdsScan.SelectedDocs(perDoc)),
+                    pass,
+                    SEQ_LEN,
+                    1))
             .collect();
     assertEquals(documents, pass.items(), "documents read, for the progress line");
     assertEquals(tokens, pass.tokens(), "ids read, for the progress line");
