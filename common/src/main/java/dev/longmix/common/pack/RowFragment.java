@@ -1,5 +1,7 @@
 package dev.longmix.common.pack;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -115,6 +117,71 @@ public record RowFragment(
     return new Wire(this);
   }
 
+  /**
+   * Writes {@code f} in its wire form: the fields, then the ids as one little-endian block, two
+   * bytes per id when every id is below 65,536 (LLaMA-2, Mistral, GPT-2: half the bytes to copy,
+   * compress and move), else four (LLaMA-3). {@link Wire} and pack's shuffle serializer use it.
+   */
+  public static void write(DataOutput out, RowFragment f) throws IOException {
+    out.writeLong(f.row);
+    out.writeInt(f.offsetInRow);
+    out.writeLong(f.docId);
+    out.writeUTF(f.domain);
+    out.writeInt(f.piece);
+    out.writeInt(f.copy);
+    out.writeInt(f.fromToken);
+    int[] t = f.tokens;
+    out.writeInt(t.length);
+    int or = 0;
+    for (int x : t) {
+      or |= x;
+    }
+    boolean narrow = (or & 0xFFFF0000) == 0;
+    out.writeByte(narrow ? 2 : 4);
+    byte[] bytes;
+    if (narrow) {
+      bytes = new byte[2 * t.length];
+      for (int i = 0; i < t.length; i++) {
+        bytes[2 * i] = (byte) t[i];
+        bytes[2 * i + 1] = (byte) (t[i] >>> 8);
+      }
+    } else {
+      bytes = new byte[4 * t.length];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(t);
+    }
+    out.write(bytes);
+  }
+
+  /** Reads a fragment {@link #write} wrote. */
+  public static RowFragment read(DataInput in) throws IOException {
+    long row = in.readLong();
+    int offsetInRow = in.readInt();
+    long docId = in.readLong();
+    String domain = in.readUTF();
+    int piece = in.readInt();
+    int copy = in.readInt();
+    int fromToken = in.readInt();
+    int n = in.readInt();
+    if (n < 0) {
+      throw new InvalidObjectException("negative token count " + n);
+    }
+    int width = in.readByte();
+    if (width != 2 && width != 4) {
+      throw new InvalidObjectException("ids " + width + " bytes wide");
+    }
+    byte[] bytes = new byte[width * n];
+    in.readFully(bytes);
+    int[] tokens = new int[n];
+    if (width == 2) {
+      for (int i = 0; i < n; i++) {
+        tokens[i] = (bytes[2 * i] & 0xFF) | (bytes[2 * i + 1] & 0xFF) << 8;
+      }
+    } else {
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(tokens);
+    }
+    return new RowFragment(row, offsetInRow, docId, domain, piece, copy, fromToken, tokens);
+  }
+
   /** The serialized form of a {@link RowFragment}. */
   static final class Wire implements Externalizable {
     private static final long serialVersionUID = 1L;
@@ -129,65 +196,12 @@ public record RowFragment(
 
     @Override
     public void writeExternal(ObjectOutput out) throws IOException {
-      out.writeLong(f.row);
-      out.writeInt(f.offsetInRow);
-      out.writeLong(f.docId);
-      out.writeUTF(f.domain);
-      out.writeInt(f.piece);
-      out.writeInt(f.copy);
-      out.writeInt(f.fromToken);
-      int[] t = f.tokens;
-      out.writeInt(t.length);
-      // Ids of vocabularies up to 65,536 (LLaMA-2, Mistral, GPT-2) cross as two bytes each: half
-      // the bytes to copy, compress and move; larger ones (LLaMA-3) as four.
-      int or = 0;
-      for (int x : t) {
-        or |= x;
-      }
-      boolean narrow = (or & 0xFFFF0000) == 0;
-      out.writeByte(narrow ? 2 : 4);
-      byte[] bytes;
-      if (narrow) {
-        bytes = new byte[2 * t.length];
-        for (int i = 0; i < t.length; i++) {
-          bytes[2 * i] = (byte) t[i];
-          bytes[2 * i + 1] = (byte) (t[i] >>> 8);
-        }
-      } else {
-        bytes = new byte[4 * t.length];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(t);
-      }
-      out.write(bytes);
+      write(out, f);
     }
 
     @Override
     public void readExternal(ObjectInput in) throws IOException {
-      long row = in.readLong();
-      int offsetInRow = in.readInt();
-      long docId = in.readLong();
-      String domain = in.readUTF();
-      int piece = in.readInt();
-      int copy = in.readInt();
-      int fromToken = in.readInt();
-      int n = in.readInt();
-      if (n < 0) {
-        throw new InvalidObjectException("negative token count " + n);
-      }
-      int width = in.readByte();
-      if (width != 2 && width != 4) {
-        throw new InvalidObjectException("ids " + width + " bytes wide");
-      }
-      byte[] bytes = new byte[width * n];
-      in.readFully(bytes);
-      int[] tokens = new int[n];
-      if (width == 2) {
-        for (int i = 0; i < n; i++) {
-          tokens[i] = (bytes[2 * i] & 0xFF) | (bytes[2 * i + 1] & 0xFF) << 8;
-        }
-      } else {
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(tokens);
-      }
-      f = new RowFragment(row, offsetInRow, docId, domain, piece, copy, fromToken, tokens);
+      f = read(in);
     }
 
     private Object readResolve() {

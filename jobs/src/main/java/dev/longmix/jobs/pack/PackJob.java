@@ -36,9 +36,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.ShuffledRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -50,6 +52,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.sketch.BloomFilter;
 import scala.Tuple2;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * Stage 3: tokenized dataset + plan → packed rows. Selection reads only (doc_id, domain, n_tokens);
@@ -293,10 +297,19 @@ public final class PackJob {
                     Math.max(MIN_FILES, (total.tokens + TOKENS_PER_FILE - 1) / TOKENS_PER_FILE)));
     RowDigest digestAcc = new RowDigest();
     spark.sparkContext().register(digestAcc, "longmix.pack.digest");
+    // The shuffle that carries every output token, with its own serializer (FragmentSerializer).
+    ClassTag<Long> keyTag = ClassTag$.MODULE$.apply(Long.class);
+    ClassTag<RowFragment> fragmentTag = ClassTag$.MODULE$.apply(RowFragment.class);
+    ShuffledRDD<Long, RowFragment, RowFragment> shuffled =
+        new ShuffledRDD<Long, RowFragment, RowFragment>(
+                fragments.mapToPair(f -> Placement.RowRanges.keyed(f, seqLen)).rdd(),
+                new Placement.RowRanges(files, rows, seqLen),
+                keyTag,
+                fragmentTag,
+                fragmentTag)
+            .setSerializer(new FragmentSerializer());
     JavaRDD<InternalRow> packed =
-        fragments
-            .mapToPair(f -> Placement.RowRanges.keyed(f, seqLen))
-            .partitionBy(new Placement.RowRanges(files, rows, seqLen))
+        JavaPairRDD.fromRDD(shuffled, keyTag, fragmentTag)
             .values()
             .mapPartitions(new Placement.Assemble(cfg.packing(), digestAcc));
     Frames.fromInternalRows(spark, packed, Placement.PACKED_SCHEMA)

@@ -1,0 +1,202 @@
+package dev.longmix.jobs.pack;
+
+import dev.longmix.common.pack.RowFragment;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import org.apache.spark.serializer.DeserializationStream;
+import org.apache.spark.serializer.SerializationStream;
+import org.apache.spark.serializer.Serializer;
+import org.apache.spark.serializer.SerializerInstance;
+import scala.Tuple2;
+import scala.reflect.ClassTag;
+
+/**
+ * The serializer of pack's one shuffle, whose records are (row key, {@link RowFragment}) pairs and
+ * carry every output token: each key and fragment goes out as plain bytes (a tag, then the long or
+ * the fragment's wire form, {@link RowFragment#write}), with none of Java serialization's
+ * per-object framing, class descriptors and handle tables (~12% of pack's executor samples when the
+ * shuffle used the session's Java serializer). Only that shuffle uses it ({@code
+ * ShuffledRDD.setSerializer}); the session's serializer is left as the user set it.
+ *
+ * <p>Records are self-contained (no stream header, no back-references), so serialized records may
+ * be reordered and concatenated, which lets Spark's serialized sort shuffle handle them.
+ */
+final class FragmentSerializer extends Serializer implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final int LONG = 1;
+  private static final int FRAGMENT = 2;
+  private static final int PAIR = 3;
+
+  @Override
+  public SerializerInstance newInstance() {
+    return new Instance();
+  }
+
+  @Override
+  public boolean supportsRelocationOfSerializedObjects() {
+    return true;
+  }
+
+  static void write(DataOutputStream out, Object o) throws IOException {
+    if (o instanceof Long l) {
+      out.writeByte(LONG);
+      out.writeLong(l);
+    } else if (o instanceof RowFragment f) {
+      out.writeByte(FRAGMENT);
+      RowFragment.write(out, f);
+    } else if (o instanceof Tuple2<?, ?> t) {
+      out.writeByte(PAIR);
+      write(out, t._1());
+      write(out, t._2());
+    } else {
+      throw new IllegalArgumentException(
+          "pack's shuffle serializer carries row keys and fragments, not "
+              + (o == null ? "null" : o.getClass().getName()));
+    }
+  }
+
+  /**
+   * The next object. A clean end of the stream, before a record begins, is an EOFException (Spark's
+   * readers end there); a stream that ends inside a record is an IOException, never a clean end.
+   */
+  static Object read(DataInputStream in) throws IOException {
+    int tag = in.read();
+    if (tag == -1) {
+      throw new EOFException();
+    }
+    try {
+      switch (tag) {
+        case LONG:
+          return in.readLong();
+        case FRAGMENT:
+          return RowFragment.read(in);
+        case PAIR:
+          return new Tuple2<>(read(in), read(in));
+        default:
+          throw new IOException("corrupt shuffle record: tag " + tag);
+      }
+    } catch (EOFException e) {
+      throw new IOException("shuffle stream ends inside a record", e);
+    }
+  }
+
+  static final class Instance extends SerializerInstance {
+    @Override
+    public <T> ByteBuffer serialize(T t, ClassTag<T> tag) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        write(out, t);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return ByteBuffer.wrap(bytes.toByteArray());
+    }
+
+    @Override
+    public <T> T deserialize(ByteBuffer bytes, ClassTag<T> tag) {
+      byte[] b = new byte[bytes.remaining()];
+      bytes.duplicate().get(b);
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
+        @SuppressWarnings("unchecked")
+        T t = (T) read(in);
+        return t;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public <T> T deserialize(ByteBuffer bytes, ClassLoader loader, ClassTag<T> tag) {
+      return deserialize(bytes, tag);
+    }
+
+    @Override
+    public SerializationStream serializeStream(OutputStream s) {
+      DataOutputStream out = new DataOutputStream(s);
+      return new SerializationStream() {
+        @Override
+        public <T> SerializationStream writeObject(T t, ClassTag<T> tag) {
+          try {
+            write(out, t);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return this;
+        }
+
+        @Override
+        public void flush() {
+          try {
+            out.flush();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+
+        @Override
+        public void close() {
+          try {
+            out.close();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+    }
+
+    @Override
+    public DeserializationStream deserializeStream(InputStream s) {
+      DataInputStream in = new DataInputStream(s);
+      return new DeserializationStream() {
+        @Override
+        public <T> T readObject(ClassTag<T> tag) {
+          try {
+            @SuppressWarnings("unchecked")
+            T t = (T) read(in);
+            return t;
+          } catch (EOFException e) {
+            throw sneaky(e);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+
+        @Override
+        public <T> T readValue(ClassTag<T> tag) {
+          // A value always follows its key: the end of the stream here is damage, not the end.
+          try {
+            @SuppressWarnings("unchecked")
+            T t = (T) read(in);
+            return t;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+
+        @Override
+        public void close() {
+          try {
+            in.close();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+    }
+  }
+
+  /** Spark's key-value iterator ends a stream on java.io.EOFException itself, unwrapped. */
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+    throw (E) e;
+  }
+}
