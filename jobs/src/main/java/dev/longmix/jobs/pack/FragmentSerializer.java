@@ -89,15 +89,36 @@ final class FragmentSerializer extends Serializer implements Serializable {
     }
   }
 
+  /** An I/O step whose IOException Spark's Scala signatures cannot declare. */
+  @FunctionalInterface
+  private interface Io<T> {
+    T run() throws IOException;
+  }
+
+  private static <T> T unchecked(Io<T> step) {
+    try {
+      return step.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object o) {
+    return (T) o;
+  }
+
   static final class Instance extends SerializerInstance {
     @Override
     public <T> ByteBuffer serialize(T t, ClassTag<T> tag) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        write(out, t);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      unchecked(
+          () -> {
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+              write(out, t);
+            }
+            return null;
+          });
       return ByteBuffer.wrap(bytes.toByteArray());
     }
 
@@ -105,13 +126,7 @@ final class FragmentSerializer extends Serializer implements Serializable {
     public <T> T deserialize(ByteBuffer bytes, ClassTag<T> tag) {
       byte[] b = new byte[bytes.remaining()];
       bytes.duplicate().get(b);
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-        @SuppressWarnings("unchecked")
-        T t = (T) read(in);
-        return t;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return cast(unchecked(() -> read(new DataInputStream(new ByteArrayInputStream(b)))));
     }
 
     @Override
@@ -125,30 +140,30 @@ final class FragmentSerializer extends Serializer implements Serializable {
       return new SerializationStream() {
         @Override
         public <T> SerializationStream writeObject(T t, ClassTag<T> tag) {
-          try {
-            write(out, t);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          unchecked(
+              () -> {
+                write(out, t);
+                return null;
+              });
           return this;
         }
 
         @Override
         public void flush() {
-          try {
-            out.flush();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          unchecked(
+              () -> {
+                out.flush();
+                return null;
+              });
         }
 
         @Override
         public void close() {
-          try {
-            out.close();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          unchecked(
+              () -> {
+                out.close();
+                return null;
+              });
         }
       };
     }
@@ -160,11 +175,10 @@ final class FragmentSerializer extends Serializer implements Serializable {
         @Override
         public <T> T readObject(ClassTag<T> tag) {
           try {
-            @SuppressWarnings("unchecked")
-            T t = (T) read(in);
-            return t;
+            return cast(read(in));
           } catch (EOFException e) {
-            throw sneaky(e);
+            // Spark's iterators end a stream on java.io.EOFException itself, unwrapped.
+            throw FragmentSerializer.<RuntimeException>rethrow(e);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -173,30 +187,24 @@ final class FragmentSerializer extends Serializer implements Serializable {
         @Override
         public <T> T readValue(ClassTag<T> tag) {
           // A value always follows its key: the end of the stream here is damage, not the end.
-          try {
-            @SuppressWarnings("unchecked")
-            T t = (T) read(in);
-            return t;
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          return cast(unchecked(() -> read(in)));
         }
 
         @Override
         public void close() {
-          try {
-            in.close();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
+          unchecked(
+              () -> {
+                in.close();
+                return null;
+              });
         }
       };
     }
   }
 
-  /** Spark's key-value iterator ends a stream on java.io.EOFException itself, unwrapped. */
+  /** Throws a checked exception where the signature cannot declare it. */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+  private static <E extends Throwable> E rethrow(Throwable e) throws E {
     throw (E) e;
   }
 }
