@@ -95,6 +95,9 @@ public final class CandidateGenerator implements Serializable {
    * is not in the plan, it has no tokens, or its class's rate is 0).
    */
   public String classPool(String domain, long nTokens) {
+    if (nTokens < 0 || nTokens > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("token count " + nTokens + " outside [0, 2^31)");
+    }
     DomainPlan plan = domains.get(domain);
     if (plan == null || nTokens == 0) {
       return null;

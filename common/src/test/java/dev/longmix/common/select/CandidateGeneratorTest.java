@@ -1,6 +1,7 @@
 package dev.longmix.common.select;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longmix.common.histogram.LengthHistogram;
@@ -104,5 +105,11 @@ class CandidateGeneratorTest {
     assertEquals(null, gen.classPool("elsewhere", 300), "a domain the plan does not know");
     assertEquals(null, gen.classPool("a", 0), "no tokens");
     assertTrue(gen.candidates(1, "elsewhere", 300).isEmpty());
+    // A token count no document can have fails, even where the domain has no candidates.
+    assertThrows(IllegalArgumentException.class, () -> gen.classPool("a", -1));
+    assertThrows(IllegalArgumentException.class, () -> gen.candidates(1, "elsewhere", -1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> gen.times(1, "elsewhere", 1L << 31, 1, (p, c, f, t, u) -> {}));
   }
 }

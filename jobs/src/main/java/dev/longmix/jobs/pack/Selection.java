@@ -197,8 +197,14 @@ final class Selection {
           int n = m.nTokens[i];
           String domain = m.domain(i);
           String pool = g.classPool(domain, n);
-          PoolCutoff cut = pool == null ? null : cutoffs.get(pool);
-          if (cut == null || cut.kind() == PoolCutoff.Kind.NOTHING) {
+          if (pool == null) {
+            continue;
+          }
+          PoolCutoff cut = cutoffs.get(pool);
+          if (cut == null) {
+            throw new IllegalStateException("no cutoff for pool " + pool);
+          }
+          if (cut.kind() == PoolCutoff.Kind.NOTHING) {
             continue;
           }
           // Nothing after the cutoff item is kept: copies past its time are not generated.
