@@ -110,7 +110,7 @@ def main():
     lm = [os.path.join(ROOT, "longmix")]
     quiet = ["--master", master, "--progress-interval", "0"]
     plan_args = ["--strategy", "per-source", "--keep-rate", "0.1", "--budget-fraction", str(a.budget_fraction),
-                 "--seq-len", "81920", "--seed", "1", "--max-copies", "4", "--infeasible", "repeat"]
+                 "--seq-len", "81920", "--seed", "1", "--max-copies", "4", "--infeasible", "fill-short"]
     rows, cmds, ratios = [], [], []
 
     def row(name, tokens, wall, cores, rss, per_core_tokens=None):

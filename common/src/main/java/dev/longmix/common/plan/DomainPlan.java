@@ -38,4 +38,39 @@ public record DomainPlan(
     double total = expectedTokens();
     return total == 0 ? 0 : longClass.expectedTokens() / total;
   }
+
+  /** p: the share of this domain's input tokens that are in long documents. */
+  public double naturalLongShare() {
+    double all = (double) longClass.tokensAvailable() + shortClass.tokensAvailable();
+    return all == 0 ? 0 : longClass.tokensAvailable() / all;
+  }
+
+  /** The long share the keep rule promises at this domain's rate: p/(p + r(1−p)). */
+  public double formulaLongShare() {
+    return MixturePlanner.formulaLongShare(
+        longClass.tokensAvailable(), shortClass.tokensAvailable(), shortClass.rate());
+  }
+
+  /**
+   * The rate at which short documents are actually taken relative to long ones: r while the keep
+   * rule holds, more once long documents reached their cap and the rest came from short ones.
+   */
+  public double effectiveKeepRate() {
+    if (longClass.meanCopies() == 0 || shortClass.tokensAvailable() == 0) {
+      return shortClass.rate();
+    }
+    return shortClass.meanCopies() / longClass.meanCopies();
+  }
+
+  /**
+   * Whether the plan gives this domain the keep rule's long share; false when its budget was filled
+   * past the rule (the fill-short policy). A domain the plan takes nothing from holds it.
+   */
+  public boolean followsKeepRule() {
+    return expectedTokens() == 0
+        || Math.abs(expectedLongShare() - formulaLongShare()) <= KEEP_RULE_TOLERANCE;
+  }
+
+  // Expected shares are sums of doubles; a departure of interest is many orders larger.
+  private static final double KEEP_RULE_TOLERANCE = 1e-6;
 }

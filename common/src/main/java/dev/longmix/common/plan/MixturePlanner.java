@@ -54,6 +54,9 @@ public final class MixturePlanner {
     int k = config.maxCopies();
     Map<String, Double> targets;
     Double poolShortRate = null;
+    // The one pool of the global and cut strategies, as the recipe defines it; its keep rule is
+    // checked as a whole (its per-domain budgets below only stratify the draw).
+    PoolPlan single = null;
     if (strategy.budgetsPerDomain()) {
       targets = targetShares(histogram, config, natural);
     } else {
@@ -72,6 +75,23 @@ public final class MixturePlanner {
       double r = shortRate(config, p);
       poolShortRate = r;
       double time = expectedTime(config.budgetTokens(), lt, 1.0, st, r, k);
+      long ld = 0;
+      long sd = 0;
+      for (String d : domains) {
+        ld += histogram.longDocuments(d);
+        sd += histogram.documents(d) - histogram.longDocuments(d);
+      }
+      ClassPlan singleLong = classPlan(LengthClass.LONG, ld, lt, 1.0, time, k);
+      ClassPlan singleShort = classPlan(LengthClass.SHORT, sd, st, r, time, k);
+      single =
+          new PoolPlan(
+              Plan.SINGLE_POOL,
+              domains,
+              config.budgetTokens(),
+              time,
+              verdict(config.budgetTokens(), singleLong, singleShort, k),
+              singleLong,
+              singleShort);
       Map<String, Double> expected = new TreeMap<>();
       double sum = 0;
       for (String d : domains) {
@@ -161,7 +181,7 @@ public final class MixturePlanner {
               expected / config.budgetTokens()));
     }
     Plan plan = new Plan(config, pools, domainPlans);
-    List<String> problems = problems(plan);
+    List<String> problems = problems(plan, single == null ? pools : List.of(single), targets);
     if (!problems.isEmpty()) {
       throw new InfeasiblePlanException(plan, problems);
     }
@@ -284,6 +304,10 @@ public final class MixturePlanner {
     if (budget > saturatingTimes(selectable, k)) {
       return PoolPlan.Verdict.INFEASIBLE;
     }
+    // Half a token of slack: the rule's yield is a product of doubles, the budget an integer.
+    if (budget > PoolPlan.keepRuleTokens(longC, shortC, k) + 0.5) {
+      return PoolPlan.Verdict.FILLS;
+    }
     double maxCopies = 0;
     for (ClassPlan c : List.of(longC, shortC)) {
       if (c.tokensAvailable() > 0) {
@@ -297,56 +321,172 @@ public final class MixturePlanner {
     return a > Long.MAX_VALUE / k ? Long.MAX_VALUE : a * k;
   }
 
-  private static List<String> problems(Plan plan) {
+  /**
+   * What stops {@code plan} under its infeasible policy, one sentence per pool of {@code checked}
+   * (the domains' pools, or the one pool of a single-pool strategy).
+   */
+  private static List<String> problems(
+      Plan plan, List<PoolPlan> checked, Map<String, Double> targets) {
     PlanConfig config = plan.config();
     List<String> out = new ArrayList<>();
-    for (PoolPlan p : plan.pools()) {
-      boolean fail =
-          p.verdict() == PoolPlan.Verdict.INFEASIBLE
-              || (p.verdict() == PoolPlan.Verdict.REPEATS
-                  && config.infeasible() == InfeasiblePolicy.FAIL);
-      if (!fail) {
-        continue;
-      }
-      long once = p.selectableTokens();
-      String where = p.pool().equals(Plan.SINGLE_POOL) ? "the single pool" : "domain " + p.pool();
-      String head =
-          String.format(
-              Locale.ROOT,
-              "%s needs %,d tokens; %,d exist to be taken once (long %,d at rate 1, short %,d at"
-                  + " rate %.4f), %,d with %s = %d",
-              where,
-              p.budgetTokens(),
-              once,
-              p.longClass().tokensAvailable(),
-              p.shortClass().tokensAvailable(),
-              p.shortClass().rate(),
-              saturatingTimes(once, config.maxCopies()),
-              PlanConfig.MAX_COPIES,
-              config.maxCopies());
-      if (p.verdict() == PoolPlan.Verdict.INFEASIBLE) {
-        out.add(
-            head
-                + String.format(
-                    Locale.ROOT,
-                    ": raise %s to at least %d with %s = repeat, lower %s, or lower the share",
-                    PlanConfig.MAX_COPIES,
-                    once == 0 ? 1 : (p.budgetTokens() + once - 1) / once,
-                    PlanConfig.INFEASIBLE,
-                    PlanConfig.BUDGET_TOKENS));
-      } else {
-        out.add(
-            head
-                + String.format(
-                    Locale.ROOT,
-                    ": filling it takes long documents %.2f times each on average; set %s = repeat"
-                        + " to allow that, or lower %s or the share",
-                    p.longClass().meanCopies(),
-                    PlanConfig.INFEASIBLE,
-                    PlanConfig.BUDGET_TOKENS));
+    int beyond = 0;
+    double mostBudget = Double.POSITIVE_INFINITY;
+    for (PoolPlan p : checked) {
+      switch (p.verdict()) {
+        case INFEASIBLE -> out.add(overCap(p, config));
+        case FILLS -> {
+          if (config.infeasible() != InfeasiblePolicy.FILL_SHORT) {
+            out.add(beyondKeepRule(p, config, targets));
+            beyond++;
+            mostBudget =
+                Math.min(mostBudget, p.keepRuleTokens(config.maxCopies()) / share(p, targets));
+          }
+        }
+        case REPEATS -> {
+          if (!config.infeasible().repeats()) {
+            out.add(
+                head(p, config)
+                    + String.format(
+                        Locale.ROOT,
+                        ": filling it takes long documents %.2f times each on average; set %s ="
+                            + " repeat to allow that, or lower %s or the share",
+                        p.longClass().meanCopies(),
+                        PlanConfig.INFEASIBLE,
+                        PlanConfig.BUDGET_TOKENS));
+          }
+        }
+        case FITS -> {}
       }
     }
+    if (beyond > 1) {
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "at these shares, keep rate and cap every domain fits with %s at most %,d",
+              PlanConfig.BUDGET_TOKENS,
+              (long) Math.floor(mostBudget)));
+    }
     return out;
+  }
+
+  /** The share of the whole budget that pool {@code p} receives. */
+  private static double share(PoolPlan p, Map<String, Double> targets) {
+    return p.pool().equals(Plan.SINGLE_POOL) ? 1.0 : targets.getOrDefault(p.pool(), 1.0);
+  }
+
+  private static String where(PoolPlan p) {
+    return p.pool().equals(Plan.SINGLE_POOL) ? "the single pool" : "domain " + p.pool();
+  }
+
+  private static String head(PoolPlan p, PlanConfig config) {
+    long once = p.selectableTokens();
+    return String.format(
+        Locale.ROOT,
+        "%s needs %,d tokens; %,d exist to be taken once (long %,d at rate 1, short %,d at"
+            + " rate %.4f), %,d with %s = %d",
+        where(p),
+        p.budgetTokens(),
+        once,
+        p.longClass().tokensAvailable(),
+        p.shortClass().tokensAvailable(),
+        p.shortClass().rate(),
+        saturatingTimes(once, config.maxCopies()),
+        PlanConfig.MAX_COPIES,
+        config.maxCopies());
+  }
+
+  private static String overCap(PoolPlan p, PlanConfig config) {
+    long once = p.selectableTokens();
+    return head(p, config)
+        + String.format(
+            Locale.ROOT,
+            ": raise %s to at least %d with %s = repeat, lower %s, or lower the share",
+            PlanConfig.MAX_COPIES,
+            once == 0 ? 1 : (p.budgetTokens() + once - 1) / once,
+            PlanConfig.INFEASIBLE,
+            PlanConfig.BUDGET_TOKENS);
+  }
+
+  /**
+   * The budget is more than the keep rule gives at this rate and cap: every long document is taken
+   * {@code max-copies} times while short ones are still being kept at rate r. Names the most the
+   * pool can give, the long share the rest would cost, and each setting that would make it fit.
+   */
+  private static String beyondKeepRule(PoolPlan p, PlanConfig config, Map<String, Double> targets) {
+    int k = config.maxCopies();
+    long budget = p.budgetTokens();
+    ClassPlan lc = p.longClass();
+    ClassPlan sc = p.shortClass();
+    double most = p.keepRuleTokens(k);
+    // The rule's yield is linear in the cap: K times what it gives with one copy each.
+    long copiesNeeded = (long) Math.ceil(budget / p.keepRuleTokens(1));
+    double formula = formulaLongShare(lc.tokensAvailable(), sc.tokensAvailable(), sc.rate());
+    // The short rate at which long documents taken K times and short ones at that rate meet B.
+    double rateNeeded =
+        (budget - (double) lc.tokensAvailable() * k) / ((double) sc.tokensAvailable() * k);
+    String what;
+    String lever;
+    if (config.targetLongShare() != null) {
+      what =
+          String.format(
+              Locale.ROOT,
+              "its target long share %.4f cannot be reached",
+              config.targetLongShare());
+      lever =
+          String.format(
+              Locale.ROOT,
+              "%s at most %.4f",
+              PlanConfig.TARGET_LONG_SHARE,
+              formulaLongShare(lc.tokensAvailable(), sc.tokensAvailable(), rateNeeded));
+    } else {
+      what = "the keep rule cannot fill it";
+      lever = String.format(Locale.ROOT, "%s at least %.4f", PlanConfig.KEEP_RATE, rateNeeded);
+    }
+    double share = share(p, targets);
+    return String.format(
+        Locale.ROOT,
+        "%s needs %,d tokens but %s: at keep rate %.4f with %s = %d it gives at most %,.0f (long"
+            + " %,d tokens x %d, short %,d x %.4f x %d); the rest could only come from short"
+            + " documents, lowering its long share from %.4f to %.4f. It fits with %s at most %,d"
+            + " (its share is %.4f), %s, %s at least %d with %s = repeat, or %s = %s to take the"
+            + " rest from short documents",
+        where(p),
+        budget,
+        what,
+        sc.rate(),
+        PlanConfig.MAX_COPIES,
+        k,
+        most,
+        lc.tokensAvailable(),
+        k,
+        sc.tokensAvailable(),
+        sc.rate(),
+        k,
+        formula,
+        p.expectedLongShare(),
+        PlanConfig.BUDGET_TOKENS,
+        (long) Math.floor(most / share),
+        share,
+        lever,
+        PlanConfig.MAX_COPIES,
+        copiesNeeded,
+        PlanConfig.INFEASIBLE,
+        PlanConfig.INFEASIBLE,
+        InfeasiblePolicy.FILL_SHORT.cliName());
+  }
+
+  /**
+   * The long share the keep rule gives a pool of {@code longTokens} and {@code shortTokens} when
+   * short documents are kept at {@code rate}: p/(p + r(1−p)).
+   */
+  public static double formulaLongShare(long longTokens, long shortTokens, double rate) {
+    double all = (double) longTokens + shortTokens;
+    if (all == 0) {
+      return 0;
+    }
+    double p = longTokens / all;
+    double denominator = p + rate * (1 - p);
+    return denominator == 0 ? 0 : p / denominator;
   }
 
   /** Target share per histogram domain: shares or the corpus's own, then the domain upsampling. */

@@ -97,6 +97,9 @@ public record Plan(PlanConfig config, List<PoolPlan> pools, List<DomainPlan> dom
               p.pool(), p.budgetTokens(), p.expectedTime(), p.expectedLongShare(), p.verdict()));
     }
     sb.append('\n');
+    if (!config.strategy().cutsDocuments()) {
+      keepRuleTable(sb);
+    }
 
     sb.append(
         f(
@@ -139,6 +142,86 @@ public record Plan(PlanConfig config, List<PoolPlan> pools, List<DomainPlan> dom
             "output: %,.1f rows of %,d tokens, %,.1f batches of %,d tokens%n",
             (double) n / rowTokens, rowTokens, (double) n / batchTokens, batchTokens));
     return sb.toString();
+  }
+
+  /**
+   * Per domain: the keep rule's promise p/(p + r(1−p)) next to the long share the plan gives and
+   * the rate short documents are really taken at, flagging every domain where they differ.
+   */
+  private void keepRuleTable(StringBuilder sb) {
+    Double tau = config.targetLongShare();
+    sb.append(
+        f(
+            "keep rule: long share p/(p + r(1-p)) of a domain whose input long share is p, short"
+                + " documents kept at rate r%s%n",
+            tau == null ? "" : f(" solved for target-long-share %.4f", tau)));
+    sb.append(
+        f(
+            "%-24s %8s %8s %9s %8s %8s  %s%n",
+            "domain", "p", "rate", "eff.rate", "formula", "planned", "note"));
+    int departures = 0;
+    for (DomainPlan d : domains) {
+      String note = "";
+      if (!d.followsKeepRule()) {
+        departures++;
+        note =
+            f(
+                "DIFFERS: every long document taken %d time(s), the rest from short ones%s",
+                config.maxCopies(),
+                config.infeasible() == InfeasiblePolicy.FILL_SHORT
+                    ? ""
+                    : f(" (not allowed under infeasible = %s)", config.infeasible().cliName()));
+      } else if (tau != null && d.expectedTokens() > 0 && d.formulaLongShare() > tau + 1e-6) {
+        note =
+            "above the target: the input's long share already exceeds it (long documents are all kept)";
+      }
+      String line =
+          f(
+              "%-24s %8.4f %8.4f %9.4f %8.4f %8.4f  %s",
+              d.domain(),
+              d.naturalLongShare(),
+              d.shortClass().rate(),
+              d.effectiveKeepRate(),
+              d.formulaLongShare(),
+              d.expectedLongShare(),
+              note);
+      sb.append(line.stripTrailing()).append(f("%n"));
+    }
+    if (!config.strategy().budgetsPerDomain() && !domains.isEmpty()) {
+      // The recipe's global strategy promises the formula for its one pool as a whole.
+      long lt = 0;
+      long st = 0;
+      double le = 0;
+      double se = 0;
+      for (DomainPlan d : domains) {
+        lt += d.longClass().tokensAvailable();
+        st += d.shortClass().tokensAvailable();
+        le += d.longClass().expectedTokens();
+        se += d.shortClass().expectedTokens();
+      }
+      double rate = domains.get(0).shortClass().rate();
+      double formula = MixturePlanner.formulaLongShare(lt, st, rate);
+      double planned = expectedLongShare();
+      boolean differs = Math.abs(formula - planned) > 1e-6;
+      sb.append(
+          f(
+                  "%-24s %8.4f %8.4f %9.4f %8.4f %8.4f  %s",
+                  "all (one pool)",
+                  lt + st == 0 ? 0 : (double) lt / (lt + st),
+                  rate,
+                  lt == 0 || st == 0 || le == 0 ? rate : (se / st) / (le / lt),
+                  formula,
+                  planned,
+                  differs ? "DIFFERS" : "")
+              .stripTrailing());
+      sb.append(f("%n"));
+    }
+    sb.append(
+        departures == 0
+            ? f("every domain gets the keep rule's long share%n%n")
+            : f(
+                "%d domain(s) differ from the keep rule's long share (see DIFFERS above)%n%n",
+                departures));
   }
 
   // Locale.ROOT: tests run under tr_TR, and a manifest must not change with the driver's locale.

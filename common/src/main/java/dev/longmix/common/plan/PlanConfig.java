@@ -104,7 +104,7 @@ public record PlanConfig(
       throw ConfigException.invalid(MAX_COPIES, maxCopies, "must be an integer >= 1");
     }
     if (infeasible == null) {
-      throw ConfigException.invalid(INFEASIBLE, null, "is required (repeat or fail)");
+      throw ConfigException.invalid(INFEASIBLE, null, "is required (fail, repeat or fill-short)");
     }
     if (strategy.cutsDocuments() && pieceTokens <= 0) {
       throw ConfigException.invalid(
@@ -223,7 +223,7 @@ public record PlanConfig(
   /** Fluent construction with defaults; {@link #build()} runs the record's validation. */
   public static final class Builder {
     private final Strategy strategy;
-    private final long budgetTokens;
+    private long budgetTokens;
     private long longThreshold = LONG_THRESHOLD_DEFAULT;
     private double keepRate = KEEP_RATE_DEFAULT;
     private Double targetLongShare;
@@ -239,6 +239,11 @@ public record PlanConfig(
     private Builder(Strategy strategy, long budgetTokens) {
       this.strategy = strategy;
       this.budgetTokens = budgetTokens;
+    }
+
+    public Builder budgetTokens(long v) {
+      budgetTokens = v;
+      return this;
     }
 
     public Builder longThreshold(long v) {

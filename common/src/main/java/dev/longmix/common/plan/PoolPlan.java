@@ -31,6 +31,12 @@ public record PoolPlan(
     FITS,
     /** Met only by repeating items, within the copy cap. */
     REPEATS,
+    /**
+     * Met only by taking the remainder from short documents at more than their keep rate, once the
+     * long documents reached the copy cap: the long share is then below p/(p + r(1−p)). Allowed
+     * only under {@link InfeasiblePolicy#FILL_SHORT}.
+     */
+    FILLS,
     /** More than the copy cap times the selectable tokens. */
     INFEASIBLE
   }
@@ -72,6 +78,35 @@ public record PoolPlan(
       }
     }
     return min == Double.POSITIVE_INFINITY ? 0 : maxCopies / min;
+  }
+
+  /**
+   * The most tokens the keep rule gives with at most {@code maxCopies} copies per item: the
+   * classes' tokens in the rule's proportions up to the time the fastest class reaches its cap.
+   * Beyond it only the slower class has copies left, so more tokens change the pool's long share.
+   */
+  public double keepRuleTokens(int maxCopies) {
+    return keepRuleTokens(longClass, shortClass, maxCopies);
+  }
+
+  static double keepRuleTokens(ClassPlan longClass, ClassPlan shortClass, int maxCopies) {
+    double fastest = 0;
+    for (ClassPlan c : List.of(longClass, shortClass)) {
+      if (c.rate() > 0 && c.tokensAvailable() > 0) {
+        fastest = Math.max(fastest, c.rate());
+      }
+    }
+    if (fastest == 0) {
+      return 0;
+    }
+    double capTime = maxCopies / fastest;
+    double n = 0;
+    for (ClassPlan c : List.of(longClass, shortClass)) {
+      if (c.rate() > 0) {
+        n += c.tokensAvailable() * Math.min(c.rate() * capTime, maxCopies);
+      }
+    }
+    return n;
   }
 
   /** Expected share of long-document tokens in this pool's output. */

@@ -55,8 +55,12 @@ public record PackSummary(
    * @param plannedShare the plan's expected share
    * @param achievedShare the selected share
    * @param achievedTokens the selected tokens
+   * @param formulaLongShare the keep rule's long share p/(p + r(1−p)) at the domain's rate
    * @param plannedLongShare expected share of long-document tokens inside the domain
    * @param achievedLongShare selected share of long-document tokens inside the domain
+   * @param keepRate r, the rate short documents are kept at by the keep rule
+   * @param effectiveKeepRate the rate the plan takes short documents at relative to long ones (r
+   *     unless the budget was filled past the rule)
    */
   public record Domain(
       String domain,
@@ -64,8 +68,17 @@ public record PackSummary(
       double plannedShare,
       double achievedShare,
       long achievedTokens,
+      double formulaLongShare,
       double plannedLongShare,
-      double achievedLongShare) {}
+      double achievedLongShare,
+      double keepRate,
+      double effectiveKeepRate) {
+
+    /** Whether the plan departs from the keep rule's long share for this domain. */
+    public boolean departsFromKeepRule() {
+      return Math.abs(plannedLongShare - formulaLongShare) > 1e-6;
+    }
+  }
 
   public PackSummary {
     domains = List.copyOf(domains);

@@ -253,19 +253,59 @@ public final class RunReport {
       }
       row(sb, "td", "all domains", Html.count(c.longTokens()), Html.percent(corpus[n - 1]));
     } else {
-      row(sb, "th", "domain", "corpus", "planned", "achieved", "achieved − planned");
+      double[] formula = nan(n);
+      String[] rates = new String[n];
+      java.util.Arrays.fill(rates, "");
+      List<String> departing = new ArrayList<>();
+      for (PackSummary.Domain d : p.domains()) {
+        int i = names.indexOf(d.domain());
+        if (i >= 0) {
+          formula[i] = d.formulaLongShare();
+          rates[i] =
+              d.departsFromKeepRule()
+                  ? f("%.4f → %.4f", d.keepRate(), d.effectiveKeepRate())
+                  : f("%.4f", d.keepRate());
+          if (d.departsFromKeepRule()) {
+            departing.add(d.domain());
+          }
+        }
+      }
+      row(
+          sb,
+          "th",
+          "domain",
+          "corpus",
+          "keep rate",
+          "keep rule",
+          "planned",
+          "achieved",
+          "achieved − planned");
       for (int i = 0; i < n; i++) {
         row(
             sb,
             "td",
             Html.escape(names.get(i)),
             Html.percent(corpus[i]),
+            rates[i],
+            Double.isNaN(formula[i]) ? "" : Html.percent(formula[i]),
             Html.percent(planned[i]),
             Html.percent(achieved[i]),
             points(achieved[i] - planned[i]));
       }
+      sb.append("</table>\n");
+      if (!departing.isEmpty()) {
+        sb.append(
+            f(
+                "<p class=\"note\">The plan departs from the keep rule's long share p/(p + r(1−p))"
+                    + " for %s: their long documents were all taken at the copy cap and the rest"
+                    + " of their budgets came from short documents, at the effective keep rate"
+                    + " shown (infeasible = fill-short).</p>%n",
+                Html.escape(String.join(", ", departing))));
+      }
     }
-    sb.append("</table>\n");
+    if (p == null) {
+      sb.append("</table>\n");
+    }
     if (p != null) {
       sb.append(
           f(

@@ -56,8 +56,8 @@ class RunReportTest {
         0.75,
         0.7500,
         List.of(
-            new PackSummary.Domain("web", 0.6, 0.61, 0.6123, 100_319, 0.5, 0.4),
-            new PackSummary.Domain(EVIL, 0.4, 0.39, 0.3877, 63_521, 0.95, 0.97)),
+            new PackSummary.Domain("web", 0.6, 0.61, 0.6123, 100_319, 0.5, 0.5, 0.4, 0.1, 0.1),
+            new PackSummary.Domain(EVIL, 0.4, 0.39, 0.3877, 63_521, 0.97, 0.95, 0.97, 0.1, 0.2)),
         plannedBins,
         achievedBins);
   }
@@ -185,7 +185,7 @@ class RunReportTest {
   void differencesDoNotShowNegativeZero() {
     PackSummary p = pack();
     List<PackSummary.Domain> ds =
-        List.of(new PackSummary.Domain("web", 0.6, 0.6, 0.59999, 1, 0.5, 0.5));
+        List.of(new PackSummary.Domain("web", 0.6, 0.6, 0.59999, 1, 0.5, 0.5, 0.5, 0.1, 0.1));
     PackSummary q =
         new PackSummary(
             p.strategy(),

@@ -452,6 +452,14 @@ public final class PackJob {
         dm.put("planned_share", d.expectedShare());
         dm.put("achieved_share", t / (double) achieved.tokens);
         dm.put("achieved_tokens", t);
+        long lt = achieved.domainLongTokens.getOrDefault(d.domain(), 0L);
+        dm.put("keep_rate", d.shortClass().rate());
+        dm.put("effective_keep_rate", d.effectiveKeepRate());
+        dm.put("formula_long_share", d.formulaLongShare());
+        dm.put("planned_long_share", d.expectedLongShare());
+        dm.put("achieved_long_share", t == 0 ? 0.0 : lt / (double) t);
+        dm.put("achieved_long_tokens", lt);
+        dm.put("follows_keep_rule", d.followsKeepRule());
         domains.put(d.domain(), dm);
       }
       m.put("domains", domains);
@@ -516,6 +524,26 @@ public final class PackJob {
               al,
               100 * (al - plan.expectedLongShare()),
               achieved.longTokens));
+      // Per domain, the "target" column is the keep rule's long share p/(p + r(1−p)); a plan that
+      // filled a domain past the rule (fill-short) is marked where it differs from the plan.
+      sb.append(f("%-24s (target: the keep rule's p/(p + r(1-p)))%n", "long share per domain"));
+      for (DomainPlan d : plan.domains()) {
+        long t = achieved.domainTokens.getOrDefault(d.domain(), 0L);
+        long lt = achieved.domainLongTokens.getOrDefault(d.domain(), 0L);
+        double a = t == 0 ? 0 : lt / (double) t;
+        sb.append(
+            f(
+                "%-24s %8.4f %8.4f %8.4f %+8.3f %,16d%s%n",
+                "  long in " + shortName(d.domain()),
+                d.formulaLongShare(),
+                d.expectedLongShare(),
+                a,
+                100 * (a - d.expectedLongShare()),
+                lt,
+                d.followsKeepRule()
+                    ? ""
+                    : f(" keep rate %.4f -> %.4f", d.shortClass().rate(), d.effectiveKeepRate())));
+      }
       LengthBins bins = LengthBins.fig2();
       double[] planned = plannedBins();
       for (int b = 0; b < bins.count(); b++) {
@@ -544,6 +572,11 @@ public final class PackJob {
 
     private static String f(String format, Object... args) {
       return String.format(Locale.ROOT, format, args);
+    }
+
+    /** SlimPajama's set names without their common prefix, so the table keeps its columns. */
+    private static String shortName(String domain) {
+      return domain.startsWith("RedPajama") && domain.length() > 9 ? domain.substring(9) : domain;
     }
   }
 }

@@ -43,8 +43,11 @@ final class PackReport {
               d.expectedShare(),
               total.tokens == 0 ? 0 : t / (double) total.tokens,
               t,
+              d.formulaLongShare(),
               d.expectedLongShare(),
-              t == 0 ? 0 : lt / (double) t));
+              t == 0 ? 0 : lt / (double) t,
+              d.shortClass().rate(),
+              d.effectiveKeepRate()));
     }
     PackSummary pack =
         new PackSummary(

@@ -76,7 +76,10 @@ public final class PlanOptions {
               PlanConfig.INFEASIBLE,
               "POLICY",
               PlanConfig.INFEASIBLE_DEFAULT.cliName(),
-              "when a pool cannot be filled once: repeat (up to --max-copies) or fail"),
+              "when the keep rule cannot fill a pool taking each item once: fail; repeat (up to"
+                  + " --max-copies, keeping the rule's long share); fill-short (repeat up to"
+                  + " --max-copies, then take the rest from short documents, changing the long"
+                  + " share; the plan says where)"),
           Option.optional(
               PlanConfig.PIECE_TOKENS,
               "TOKENS",

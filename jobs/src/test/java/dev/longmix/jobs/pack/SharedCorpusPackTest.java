@@ -1,6 +1,7 @@
 package dev.longmix.jobs.pack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longmix.jobs.LocalSpark;
@@ -11,6 +12,7 @@ import dev.longmix.jobs.histogram.HistogramJob;
 import dev.longmix.jobs.spark.OutputGuard;
 import dev.longmix.jobs.tokenize.TokenizeConfig;
 import dev.longmix.jobs.tokenize.TokenizeJob;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,8 +127,51 @@ class SharedCorpusPackTest {
     assertTrue(m.isEmpty(), "per-source misses: " + m);
   }
 
+  /**
+   * At half the corpus, C4, CommonCrawl and StackExchange hold too few long tokens for their
+   * budgets at keep rate 0.1: taken once, the keep rule cannot fill them. The default policy stops
+   * before sampling (exit 4), naming each such domain with what would make it fit.
+   */
   @Test
-  void perSourceWithRepetitionAtHalfTheCorpus() {
+  void perSourceAtHalfTheCorpusStopsWhereTheKeepRuleCannotFill() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int code =
+        dev.longmix.jobs.Main.run(
+            new String[] {
+              "pack",
+              "--input",
+              tokenized,
+              "--histogram",
+              histogram,
+              "--output",
+              WORK.resolve("packed-half-fails").toString(),
+              "--strategy",
+              "per-source",
+              "--budget-fraction",
+              "0.5",
+              "--seed",
+              "1"
+            },
+            out,
+            out);
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(dev.longmix.jobs.ExitCode.INFEASIBLE_PLAN, code, printed);
+    for (String d : List.of("RedPajamaC4", "RedPajamaCommonCrawl", "RedPajamaStackExchange")) {
+      assertTrue(
+          printed.contains("domain " + d + " needs ")
+              && printed.contains("infeasible = fill-short"),
+          d + " not named in: " + printed);
+    }
+    assertTrue(printed.contains("the keep rule cannot fill it"), printed);
+    assertTrue(printed.contains("3 domain(s) differ"), printed);
+    assertFalse(
+        java.nio.file.Files.exists(WORK.resolve("packed-half-fails")),
+        "nothing is written when the plan cannot be met");
+  }
+
+  @Test
+  void perSourceWithRepetitionAtHalfTheCorpusKeepsTheKeepRule() {
     PackJob.Result r =
         pack(
             "per-source-half",
@@ -137,13 +182,74 @@ class SharedCorpusPackTest {
             "--keep-rate",
             "0.1",
             "--max-copies",
-            "2",
+            "8",
             "--infeasible",
             "repeat");
     List<String> m = misses(r, 0.5, 1.0);
     assertTrue(m.isEmpty(), "per-source at 1/2 misses: " + m);
     assertTrue((Long) ((Map<?, ?>) r.manifest().get("repetition")).get("repeated_items") > 0);
+    // Every domain's long share, read from what was selected, within a point of p/(p + r(1−p)).
+    List<String> off = new ArrayList<>();
+    domainReports(r)
+        .forEach(
+            (d, dm) -> {
+              double diff =
+                  100
+                      * ((Double) dm.get("achieved_long_share")
+                          - (Double) dm.get("formula_long_share"));
+              if (Math.abs(diff) > 1.0 || !(Boolean) dm.get("follows_keep_rule")) {
+                off.add(String.format(Locale.ROOT, "%s %+.2f points", d, diff));
+              }
+            });
+    assertTrue(off.isEmpty(), "long shares off the keep rule: " + off);
     assertNoOrderingBias(WORK.resolve("packed-per-source-half").toString());
+  }
+
+  /**
+   * The explicit policy for the old behaviour: the budget is met from short documents, the plan
+   * says which domains then differ from the keep rule, and the output has the plan's shares.
+   */
+  @Test
+  void fillShortMeetsThePlanAndSaysWhereItDiffersFromTheKeepRule() {
+    PackJob.Result r =
+        pack(
+            "per-source-half-fill",
+            "--strategy",
+            "per-source",
+            "--budget-fraction",
+            "0.5",
+            "--infeasible",
+            "fill-short");
+    List<String> m = misses(r, 0.5, 1.0);
+    assertTrue(m.isEmpty(), "fill-short misses: " + m);
+    List<String> differ = new ArrayList<>();
+    List<String> off = new ArrayList<>();
+    domainReports(r)
+        .forEach(
+            (d, dm) -> {
+              if (!(Boolean) dm.get("follows_keep_rule")) {
+                differ.add(d);
+                assertTrue(
+                    (Double) dm.get("effective_keep_rate") > (Double) dm.get("keep_rate"), d);
+              }
+              double diff =
+                  100
+                      * ((Double) dm.get("achieved_long_share")
+                          - (Double) dm.get("planned_long_share"));
+              if (Math.abs(diff) > 1.0) {
+                off.add(String.format(Locale.ROOT, "%s %+.2f points", d, diff));
+              }
+            });
+    assertEquals(List.of("RedPajamaC4", "RedPajamaCommonCrawl", "RedPajamaStackExchange"), differ);
+    assertTrue(off.isEmpty(), "long shares off the plan: " + off);
+    String table = String.join("\n", (String[]) r.manifest().get("plan"));
+    assertTrue(table.contains("3 domain(s) differ from the keep rule"), table);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> domainReports(PackJob.Result r) {
+    Map<String, Object> report = (Map<String, Object>) r.manifest().get("report");
+    return (Map<String, Map<String, Object>>) report.get("domains");
   }
 
   /**

@@ -77,6 +77,9 @@ final class Pipeline {
             "per-source",
             "--budget-fraction",
             "0.5",
+            // Half a tiny corpus is beyond the keep rule for C4: take the rest from short ones.
+            "--infeasible",
+            "fill-short",
             "--seq-len",
             "4096",
             "--seed",

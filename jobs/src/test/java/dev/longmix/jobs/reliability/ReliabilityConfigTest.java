@@ -114,6 +114,10 @@ class ReliabilityConfigTest {
     if (!l.contains("--budget-tokens") && !l.contains("--budget-fraction")) {
       l.addAll(List.of("--budget-fraction", "0.5"));
     }
+    if (!l.contains("--infeasible")) {
+      // Half the tiny corpus is beyond the keep rule for some domains; these cases test settings.
+      l.addAll(List.of("--infeasible", "fill-short"));
+    }
     return l;
   }
 
@@ -141,6 +145,10 @@ class ReliabilityConfigTest {
     }
     if (!l.contains("--budget-tokens") && !l.contains("--budget-fraction")) {
       l.addAll(List.of("--budget-fraction", "0.5"));
+    }
+    if (!l.contains("--infeasible")) {
+      // Half the tiny corpus is beyond the keep rule for some domains; these cases test settings.
+      l.addAll(List.of("--infeasible", "fill-short"));
     }
     return l;
   }

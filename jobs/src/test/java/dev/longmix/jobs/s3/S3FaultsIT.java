@@ -365,7 +365,7 @@ class S3FaultsIT {
                 "--max-copies",
                 "4",
                 "--infeasible",
-                "repeat"));
+                "fill-short"));
     a.addAll(viaProxy.confArgs());
     Map<String, String> retries = new LinkedHashMap<>(RETRIES);
     retries.forEach((k, v) -> a.addAll(List.of("--conf", k + "=" + v)));

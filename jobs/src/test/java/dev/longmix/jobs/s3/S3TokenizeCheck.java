@@ -156,7 +156,7 @@ final class S3TokenizeCheck {
             "--max-copies",
             "4",
             "--infeasible",
-            "repeat");
+            "fill-short");
     List<String> localRun =
         new ArrayList<>(List.of("run", "--input", corpus.toString(), "--output", localRoot));
     localRun.addAll(common);
