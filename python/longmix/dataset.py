@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 
 import fsspec
@@ -133,13 +134,17 @@ class PackedDataset(IterableDataset):
         self.files = sorted(self.fs.glob(posixpath.join(self.root, "part-*.parquet")))
         if not self.files and self.num_rows:
             raise PackedOutputError(f"{self.path}: no part-*.parquet files, but the manifest says {self.num_rows} rows")
-        self._open = {}
+        self._open, self._open_pid = {}, os.getpid()
         self._index()
         self.epoch, self.start, self.position = 0, 0, 0
 
     # ----- the index: where each row number lives -----
 
     def _parquet(self, f: int) -> pq.ParquetFile:
+        # A forked DataLoader worker inherits the parent's handles, whose file offsets it would share
+        # with its siblings: each process opens its own.
+        if self._open_pid != os.getpid():
+            self._open, self._open_pid = {}, os.getpid()
         pf = self._open.get(f)
         if pf is None:
             pf = self._open[f] = pq.ParquetFile(self.fs.open(self.files[f], "rb"))

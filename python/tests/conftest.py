@@ -21,7 +21,7 @@ def java_packed():
 
 @pytest.fixture(scope="session")
 def greedy_packed(tmp_path_factory):
-    """37 rows of 64 ids cut from 60 documents, the last one padded, in 3 files of row groups of 4."""
+    """44 rows of 64 ids cut from 60 documents, the last one padded, in 3 files of row groups of 4."""
     out = str(tmp_path_factory.mktemp("greedy") / "packed")
     docs = packed_writer.documents(60, seed=5, max_len=90)
     rows = packed_writer.greedy_rows(docs, SEQ_LEN)
