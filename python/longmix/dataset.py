@@ -313,7 +313,7 @@ class PackedLoader(DataLoader):
 
     Every batch it yields advances the dataset's position (checked against the rows' own positions,
     so an out-of-order loader fails loudly instead of resuming wrong); ``state_dict()`` is the
-    dataset's. Persistent workers and ``in_order=False`` are refused: a persistent worker keeps the
+    dataset's. It sets the dataset's ``batch_size`` (the block each worker takes) to its own. Persistent workers and ``in_order=False`` are refused: a persistent worker keeps the
     dataset state of the pass it started in, and out-of-order batches are not a prefix.
     """
 

@@ -98,3 +98,21 @@ def test_loaders_that_cannot_resume_exactly_are_refused(greedy_packed):
         PackedLoader(ds, batch_size=2, num_workers=2, persistent_workers=True)
     with pytest.raises(ValueError, match="in_order=False"):
         PackedLoader(ds, batch_size=2, num_workers=2, in_order=False)
+
+
+def test_a_plain_dataloader_with_workers_resumes_from_the_count_the_trainer_passes_back(greedy_packed):
+    from torch.utils.data import DataLoader
+
+    from longmix import collate
+
+    ds = PackedDataset(greedy_packed, batch_size=4)
+    taken = []
+    for i, b in enumerate(DataLoader(ds, batch_size=4, num_workers=2, collate_fn=collate)):
+        taken += b["row"].tolist()
+        if i == 2:
+            break
+    assert ds.state_dict()["position"] == 0, "the workers' copies counted, not this one"
+    again = PackedDataset(greedy_packed, batch_size=4)
+    again.load_state_dict({**ds.state_dict(), "position": len(taken)})
+    rest = [r for b in DataLoader(again, batch_size=4, num_workers=3, collate_fn=collate) for r in b["row"].tolist()]
+    assert taken + rest == [x["row"] for x in PackedDataset(greedy_packed)]

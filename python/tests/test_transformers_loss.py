@@ -89,9 +89,9 @@ def test_masked_packed_loss_equals_the_documents_run_alone(setting, packed):
 
 
 def test_position_ids_alone_mask_the_documents_in_this_transformers(packed):
-    """transformers >= 4.5x detects packed sequences from position ids that restart (masking_utils.
-    find_packed_sequence_indices) when no attention mask is given: the loader's position ids, which
-    also restart at the padding, are then enough."""
+    """transformers (5.18 pinned here) detects packed sequences from position ids that restart
+    (masking_utils.find_packed_sequence_indices) when no attention mask and no cache are given: the
+    loader's position ids, which also restart at the padding, are then enough."""
     masking = pytest.importorskip("transformers.masking_utils")
     if not hasattr(masking, "find_packed_sequence_indices"):
         pytest.skip(f"transformers {transformers.__version__} has no packed-sequence detection")
