@@ -10,7 +10,8 @@ class NotebooksTest {
   @Test
   void notebooksRunOnARealRun() throws Exception {
     Path python =
-        PythonTools.require("nbclient", "nbformat", "ipykernel", "pandas", "matplotlib", "torch");
+        PythonTools.require(
+            "nbclient", "nbformat", "ipykernel", "pandas", "matplotlib", "torch", "longmix");
     Path out = TestData.repoRoot().resolve("jobs/target/notebooks");
     String log =
         PythonTools.run(

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the project's Python tools with the pinned environment of scripts/python-env.sh. */
@@ -44,15 +45,23 @@ public final class PythonTools {
   /** Runs {@code python first args} in the repository root; {@code first} is a script or "-c". */
   public static Outcome exec(Path python, int minutes, String first, String... args)
       throws IOException, InterruptedException {
+    return exec(Map.of(), python, minutes, first, args);
+  }
+
+  /** As {@link #exec(Path, int, String, String...)}, with {@code env} added to the environment. */
+  public static Outcome exec(
+      Map<String, String> env, Path python, int minutes, String first, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(python.toString(), first));
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("longmix-python", ".log");
-    Process p =
+    ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .directory(TestData.repoRoot().toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       fail("timed out: " + cmd + "\n" + Files.readString(log));
