@@ -1,15 +1,16 @@
 package dev.longmix.jobs;
 
-import dev.longmix.common.demo.SampleCorpus;
+import dev.longmix.demo.SampleCorpus;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Option;
 import dev.longmix.jobs.cli.Settings;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code longmix demo}: the whole pipeline on an embedded default, a generated SlimPajama-layout
@@ -72,34 +73,21 @@ final class DemoCommand {
         summary.totalDocs(),
         summary.totalChars(),
         corpus);
-    List<String> args = new ArrayList<>();
-    args.add("run");
-    args.addAll(
-        List.of(
-            "--input",
-            corpus.toString(),
-            "--output",
-            root.toString(),
-            "--tokenizer",
-            tokenizer.toString(),
-            "--strategy",
-            strategy,
-            "--budget-fraction",
-            s.string("budget-fraction"),
-            "--seed",
-            "1",
-            "--max-copies",
-            "4",
-            "--infeasible",
-            "repeat",
-            "--master",
-            s.string("master"),
-            "--progress-interval",
-            s.string("progress-interval")));
+    Map<String, String> run = new LinkedHashMap<>();
+    run.put("input", corpus.toString());
+    run.put("output", root.toString());
+    run.put("tokenizer", tokenizer.toString());
+    run.put("strategy", strategy);
+    run.put("budget-fraction", s.string("budget-fraction"));
+    run.put("seed", "1");
+    run.put("max-copies", "4");
+    run.put("infeasible", "repeat");
+    run.put("master", s.string("master"));
+    run.put("progress-interval", s.string("progress-interval"));
     if (strategy.equals("domain")) {
-      args.addAll(List.of("--upsample-domains", "RedPajamaGithub,RedPajamaArXiv,RedPajamaBook"));
+      run.put("upsample-domains", "RedPajamaGithub,RedPajamaArXiv,RedPajamaBook");
     }
-    int code = Main.run(args.toArray(String[]::new), out, System.err);
+    int code = RunCommand.run(Settings.of(RunCommand.spec(), run, s.sparkConf()), out);
     if (code == ExitCode.OK) {
       out.println();
       out.println(

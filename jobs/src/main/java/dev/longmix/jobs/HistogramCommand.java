@@ -4,10 +4,7 @@ import dev.longmix.jobs.cli.Settings;
 import dev.longmix.jobs.histogram.HistogramConfig;
 import dev.longmix.jobs.histogram.HistogramJob;
 import dev.longmix.jobs.spark.HadoopConf;
-import dev.longmix.jobs.spark.OutputGuard;
-import dev.longmix.jobs.spark.Sessions;
 import java.io.PrintStream;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code longmix histogram}: validate, then run stage 2a (or report it is already done). */
 final class HistogramCommand {
@@ -15,29 +12,15 @@ final class HistogramCommand {
 
   static int run(Settings s, PrintStream out) {
     HistogramConfig cfg = HistogramConfig.from(s, HadoopConf.fromSparkConf(s.sparkConf()));
-    long progressSeconds = s.nonNegativeLong("progress-interval");
-    if (OutputGuard.upToDate(
-        HadoopConf.fromSparkConf(s.sparkConf()),
+    return StageRunner.alone(stage(cfg, s.nonNegativeLong("progress-interval")), s, out);
+  }
+
+  /** The histogram stage of {@code cfg}, printing progress every {@code progressSeconds}. */
+  static Stage<HistogramJob.Result> stage(HistogramConfig cfg, long progressSeconds) {
+    return Stage.of(
         "histogram",
         cfg.output(),
         cfg.fingerprint(),
-        s.flag("force"),
-        s.flag("overwrite"),
-        out)) {
-      return ExitCode.OK;
-    }
-    SparkSession spark =
-        Sessions.create(
-            "longmix histogram",
-            s.string("master"),
-            s.sparkConf(),
-            java.util.List.of(cfg.output()));
-    try {
-      HistogramJob.run(spark, cfg, out, progressSeconds);
-      out.println("[histogram] wrote " + cfg.output());
-      return ExitCode.OK;
-    } finally {
-      spark.stop();
-    }
+        (spark, out) -> HistogramJob.run(spark, cfg, out, progressSeconds));
   }
 }

@@ -1,25 +1,22 @@
 package dev.longmix.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.plan.DomainShares;
 import dev.longmix.common.plan.InfeasiblePlanException;
+import dev.longmix.common.plan.Plan;
 import dev.longmix.common.plan.PlanConfig;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Option;
 import dev.longmix.jobs.cli.Settings;
 import dev.longmix.jobs.histogram.HistogramConfig;
 import dev.longmix.jobs.histogram.HistogramFiles;
-import dev.longmix.jobs.histogram.HistogramJob;
+import dev.longmix.jobs.manifest.Manifests;
+import dev.longmix.jobs.manifest.TokenizeManifest;
 import dev.longmix.jobs.pack.PackConfig;
-import dev.longmix.jobs.pack.PackJob;
 import dev.longmix.jobs.pack.PlanOptions;
 import dev.longmix.jobs.spark.HadoopConf;
-import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
-import dev.longmix.jobs.spark.Sessions;
 import dev.longmix.jobs.tokenize.TokenizeConfig;
-import dev.longmix.jobs.tokenize.TokenizeJob;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,13 +26,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code longmix run}: tokenize → histogram → pack in one SparkSession, each stage skipped when its
  * complete output for the same fingerprint exists.
  */
 final class RunCommand {
+  /** The stages' folders below ROOT. */
+  static final String TOKENIZED = "tokenized";
+
+  static final String HISTOGRAM = "histogram";
+  static final String PACKED = "packed";
+
   private RunCommand() {}
 
   static CommandSpec spec() {
@@ -47,7 +49,7 @@ final class RunCommand {
                   "output", "ROOT", "ROOT/tokenized, ROOT/histogram and ROOT/packed go here")
               : t);
     }
-    o.add(HistogramConfig.OPTIONS.get(2));
+    o.add(HistogramConfig.LONG_THRESHOLD_OPTION);
     o.addAll(PackConfig.packingOptions());
     o.addAll(PlanOptions.OPTIONS);
     return new CommandSpec(
@@ -71,33 +73,21 @@ final class RunCommand {
   static int run(Settings s, PrintStream out) {
     Configuration hadoop = HadoopConf.fromSparkConf(s.sparkConf());
     String root = s.string("output");
-    TokenizeConfig t = TokenizeConfig.from(s, hadoop);
-    TokenizeConfig tok =
-        new TokenizeConfig(
-            t.input(),
-            root + "/tokenized",
-            t.files(),
-            t.tokenizer(),
-            t.settings(),
-            t.maxRejectFraction(),
-            t.progressSeconds(),
-            t.fingerprint(),
-            t.resolved());
+    TokenizeConfig tok = TokenizeConfig.from(s, hadoop).withOutput(root + "/" + TOKENIZED);
     HistogramConfig hist =
         HistogramConfig.of(
             tok.output(),
-            root + "/histogram",
+            root + "/" + HISTOGRAM,
             s.nonNegativeLong(HistogramConfig.LONG_THRESHOLD),
             tok.fingerprint(),
             s.resolved());
+    String packed = root + "/" + PACKED;
     PackConfig.precheck(s);
-    boolean force = s.flag("force");
-    boolean overwrite = s.flag("overwrite");
+    Stage<?> tokenize = TokenizeCommand.stage(tok);
+    Stage<?> histogram = HistogramCommand.stage(hist, tok.progressSeconds());
     // Decided before Spark starts, so an output that must not be replaced stops the run at once.
-    boolean skipTokenize =
-        skip(hadoop, "tokenize", tok.output(), tok.fingerprint(), force, overwrite, out);
-    boolean skipHistogram =
-        skip(hadoop, "histogram", hist.output(), hist.fingerprint(), force, overwrite, out);
+    boolean skipTokenize = StageRunner.upToDate(tokenize, s, out);
+    boolean skipHistogram = StageRunner.upToDate(histogram, s, out);
     checkDomainsNamed(
         s,
         skipHistogram
@@ -105,51 +95,47 @@ final class RunCommand {
             : skipTokenize ? corpusDomains(tok.output(), hadoop) : null,
         out);
     // The pack fingerprint needs the histogram; until it exists, refuse at least foreign data.
-    OutputGuard.precheck(hadoop, "output", root + "/packed", overwrite);
+    OutputGuard.precheck(hadoop, "output", packed, s.flag("overwrite"));
 
-    SparkSession spark =
-        Sessions.create(
-            "longmix run",
-            s.string("master"),
-            s.sparkConf(),
-            List.of(tok.output(), hist.output(), root + "/packed"));
-    try {
-      if (!skipTokenize) {
-        int code = TokenizeCommand.report(TokenizeJob.run(spark, tok, out), tok, out);
-        if (code != ExitCode.OK) {
-          return code;
-        }
-      }
-      if (!skipHistogram) {
-        HistogramJob.run(spark, hist, out, tok.progressSeconds());
-      }
-      JsonNode upstream = Manifests.read(hadoop, tok.output()).orElseThrow();
-      PackConfig pack;
-      try {
-        pack =
-            PackConfig.of(
-                s,
-                hadoop,
-                tok.output(),
-                hist.output(),
-                root + "/packed",
-                upstream,
-                PackConfig.packing(s));
-      } catch (InfeasiblePlanException e) {
-        return PlanCommand.infeasible(e, out);
-      }
-      out.print(pack.plan().toTable(pack.packing().seqLen(), 4_000_000));
-      if (pack.dryRun()) {
-        return ExitCode.OK;
-      }
-      if (!skip(hadoop, "pack", pack.output(), pack.fingerprint(), force, overwrite, out)) {
-        PackJob.run(spark, pack, out);
-      }
-      out.println("[run] done: " + root + "/packed");
-      return ExitCode.OK;
-    } finally {
-      spark.stop();
-    }
+    return StageRunner.inSession(
+        "longmix run",
+        s,
+        List.of(tok.output(), hist.output(), packed),
+        spark -> {
+          if (!skipTokenize) {
+            int code = StageRunner.run(spark, tokenize, out);
+            if (code != ExitCode.OK) {
+              return code;
+            }
+          }
+          if (!skipHistogram) {
+            StageRunner.run(spark, histogram, out);
+          }
+          PackConfig pack;
+          try {
+            pack =
+                PackConfig.of(
+                    s,
+                    hadoop,
+                    tok.output(),
+                    hist.output(),
+                    packed,
+                    Manifests.read(hadoop, tok.output(), TokenizeManifest.class).orElseThrow(),
+                    PackConfig.packing(s));
+          } catch (InfeasiblePlanException e) {
+            return PlanCommand.infeasible(e, out);
+          }
+          out.print(pack.plan().toTable(pack.packing().seqLen(), Plan.BATCH_TOKENS_DEFAULT));
+          if (pack.dryRun()) {
+            return ExitCode.OK;
+          }
+          Stage<?> packStage = PackCommand.stage(pack);
+          if (!StageRunner.upToDate(packStage, s, out)) {
+            StageRunner.run(spark, packStage, out);
+          }
+          out.println("[run] done: " + packed);
+          return ExitCode.OK;
+        });
   }
 
   /** The domains of a histogram this run reuses, and where they come from. */
@@ -162,13 +148,9 @@ final class RunCommand {
    * null when the manifest does not list them.
    */
   static CorpusDomains corpusDomains(String dir, Configuration hadoop) {
-    JsonNode domains = Manifests.read(hadoop, dir).orElseThrow().path("domains");
-    if (!domains.isObject()) {
-      return null;
-    }
-    Set<String> names = new TreeSet<>();
-    domains.fieldNames().forEachRemaining(names::add);
-    return new CorpusDomains(names, dir);
+    Map<String, TokenizeManifest.DomainCounts> domains =
+        Manifests.read(hadoop, dir, TokenizeManifest.class).orElseThrow().body().domains();
+    return domains == null ? null : new CorpusDomains(new TreeSet<>(domains.keySet()), dir);
   }
 
   /** The corpus's domains, known before Spark starts when an earlier run's output is reused. */
@@ -228,16 +210,5 @@ final class RunCommand {
         }
       }
     }
-  }
-
-  private static boolean skip(
-      Configuration hadoop,
-      String stage,
-      String dir,
-      String fingerprint,
-      boolean force,
-      boolean overwrite,
-      PrintStream out) {
-    return OutputGuard.upToDate(hadoop, stage, dir, fingerprint, force, overwrite, out);
   }
 }

@@ -1,16 +1,13 @@
 package dev.longmix.jobs;
 
 import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.manifest.TokenizeManifest;
 import dev.longmix.jobs.spark.HadoopConf;
-import dev.longmix.jobs.spark.OutputGuard;
-import dev.longmix.jobs.spark.Sessions;
 import dev.longmix.jobs.tokenize.TokenizeConfig;
 import dev.longmix.jobs.tokenize.TokenizeJob;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code longmix tokenize}: validate, then run stage 1 (or report it is already done). */
 final class TokenizeCommand {
@@ -18,14 +15,8 @@ final class TokenizeCommand {
 
   static int run(Settings s, PrintStream out) {
     TokenizeConfig cfg = TokenizeConfig.from(s, HadoopConf.fromSparkConf(s.sparkConf()));
-    if (OutputGuard.upToDate(
-        HadoopConf.fromSparkConf(s.sparkConf()),
-        "tokenize",
-        cfg.output(),
-        cfg.fingerprint(),
-        s.flag("force"),
-        s.flag("overwrite"),
-        out)) {
+    Stage<TokenizeJob.Result> stage = stage(cfg);
+    if (StageRunner.upToDate(stage, s, out)) {
       return ExitCode.OK;
     }
     out.printf(
@@ -35,14 +26,17 @@ final class TokenizeCommand {
         cfg.input(),
         cfg.tokenizer().origin(),
         cfg.tokenizer().sha256().substring(0, 12));
-    SparkSession spark =
-        Sessions.create(
-            "longmix tokenize", s.string("master"), s.sparkConf(), List.of(cfg.output()));
-    try {
-      return report(TokenizeJob.run(spark, cfg, out), cfg, out);
-    } finally {
-      spark.stop();
-    }
+    return StageRunner.alone(stage, s, out);
+  }
+
+  /** The tokenize stage of {@code cfg}: exit 3 when too many records were rejected. */
+  static Stage<TokenizeJob.Result> stage(TokenizeConfig cfg) {
+    return new Stage<>(
+        "tokenize",
+        cfg.output(),
+        cfg.fingerprint(),
+        (spark, out) -> TokenizeJob.run(spark, cfg, out),
+        (r, out) -> report(r, cfg, out));
   }
 
   static int report(TokenizeJob.Result r, TokenizeConfig cfg, PrintStream out) {
@@ -55,33 +49,34 @@ final class TokenizeCommand {
         r.tokens(),
         r.seconds(),
         r.tokens() / Math.max(r.seconds(), 1e-9));
-    for (Map.Entry<String, Map<String, Long>> e : r.domains().entrySet()) {
+    TokenizeManifest m = r.manifest();
+    for (Map.Entry<String, TokenizeManifest.DomainCounts> e : m.domains().entrySet()) {
       out.printf(
           Locale.ROOT,
           "  %-24s %,10d docs %,14d tokens%n",
           e.getKey(),
-          e.getValue().get("documents"),
-          e.getValue().get("tokens"));
+          e.getValue().documents(),
+          e.getValue().tokens());
     }
-    if (!r.rejectReasons().isEmpty()) {
-      out.println("  rejected by reason: " + r.rejectReasons());
+    if (!m.rejectReasons().isEmpty()) {
+      out.println("  rejected by reason: " + m.rejectReasons());
     }
-    if (r.manifest().get("word_memo") instanceof Map<?, ?> memo) {
+    if (m.wordMemo() != null) {
       out.printf(
           Locale.ROOT,
           "  %.1f%% of %,d words came from the word memo, the rest from the native tokenizer%n",
-          100 * ((Number) memo.get("memoized_fraction")).doubleValue(),
-          ((Number) memo.get("words")).longValue());
+          100 * m.wordMemo().memoizedFraction(),
+          m.wordMemo().words());
     }
-    out.println("[tokenize] wrote " + cfg.output() + " (rejects in " + cfg.output() + "/_rejects)");
+    out.println("[tokenize] wrote " + cfg.output() + " (rejects in " + m.rejectsPath() + ")");
     if (!r.acceptedRejectFraction()) {
       out.printf(
           Locale.ROOT,
           "[tokenize] FAILED: %.2f%% of records were rejected, above --max-reject-fraction %s;"
-              + " see %s/_rejects%n",
+              + " see %s%n",
           100.0 * r.rejected() / Math.max(1, r.read()),
           cfg.maxRejectFraction(),
-          cfg.output());
+          m.rejectsPath());
       return ExitCode.TOO_MANY_REJECTS;
     }
     return ExitCode.OK;

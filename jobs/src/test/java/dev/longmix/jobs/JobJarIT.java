@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longmix.common.demo.SampleCorpus;
+import dev.longmix.demo.SampleCorpus;
 import dev.longmix.jobs.s3.S3Proxy;
 import dev.longmix.jobs.s3.S3Settings;
-import dev.longmix.jobs.spark.Manifests;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,7 +170,8 @@ class JobJarIT {
             "--progress-interval",
             "0"));
     String log = run(cmd, Map.of(), tmp.resolve("main.log"));
-    JsonNode m = Manifests.read(new Configuration(), out.toString()).orElseThrow();
+    JsonNode m =
+        dev.longmix.jobs.TestManifests.json(new Configuration(), out.toString()).orElseThrow();
     assertTrue(m.path("complete").asBoolean(), m + "\n" + log);
     assertTrue(m.path("counts").path("documents").asLong() > 0, m.toString());
     assertEquals(0, m.path("counts").path("rejected").asLong(), m.toString());
@@ -225,7 +225,9 @@ class JobJarIT {
                   "TOKENIZER", "s3a://longmix-it/tok/tokenizer.json",
                   "BUDGET", "100000"),
               tmp.resolve("submit.log"));
-      JsonNode m = Manifests.read(hconf, "s3a://longmix-it/run/tokenized").orElseThrow();
+      JsonNode m =
+          dev.longmix.jobs.TestManifests.json(hconf, "s3a://longmix-it/run/tokenized")
+              .orElseThrow();
       assertTrue(m.path("complete").asBoolean(), m + "\n" + log);
       assertTrue(m.path("counts").path("documents").asLong() > 0, m.toString());
       String text;

@@ -2,7 +2,7 @@ package dev.longmix.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.longmix.common.demo.SampleCorpus;
+import dev.longmix.demo.SampleCorpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

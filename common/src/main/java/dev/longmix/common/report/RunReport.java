@@ -1,5 +1,6 @@
 package dev.longmix.common.report;
 
+import dev.longmix.common.pack.PackOutcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class RunReport {
    * @param pack the packed output, or null for the corpus half only
    */
   public static String render(
-      String title, Map<String, String> facts, CorpusSummary corpus, PackSummary pack) {
+      String title, Map<String, String> facts, CorpusSummary corpus, PackOutcome pack) {
     StringBuilder sb = new StringBuilder();
     sb.append(
         "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n");
@@ -63,7 +64,7 @@ public final class RunReport {
     return sb.toString();
   }
 
-  private static void summary(StringBuilder sb, CorpusSummary c, PackSummary p) {
+  private static void summary(StringBuilder sb, CorpusSummary c, PackOutcome p) {
     sb.append("<h2 id=\"summary\">Summary</h2>\n<div class=\"cards\">\n");
     card(sb, "corpus documents", Html.count(c.documents()));
     card(sb, "corpus tokens", Html.count(c.tokens()));
@@ -77,7 +78,7 @@ public final class RunReport {
     sb.append("</div>\n");
   }
 
-  private static void domainMix(StringBuilder sb, CorpusSummary c, PackSummary p) {
+  private static void domainMix(StringBuilder sb, CorpusSummary c, PackOutcome p) {
     List<String> names = new ArrayList<>();
     double[] corpus = new double[c.domains().size()];
     for (int i = 0; i < corpus.length; i++) {
@@ -86,7 +87,7 @@ public final class RunReport {
       corpus[i] = share(d.tokens(), c.tokens());
     }
     if (p != null) {
-      for (PackSummary.Domain d : p.domains()) {
+      for (PackOutcome.DomainOutcome d : p.domains()) {
         if (!names.contains(d.domain())) {
           names.add(d.domain());
         }
@@ -99,7 +100,7 @@ public final class RunReport {
     double[] achieved = nan(n);
     long[] achievedTokens = new long[n];
     if (p != null) {
-      for (PackSummary.Domain d : p.domains()) {
+      for (PackOutcome.DomainOutcome d : p.domains()) {
         int i = names.indexOf(d.domain());
         target[i] = d.targetShare();
         planned[i] = d.plannedShare();
@@ -155,7 +156,7 @@ public final class RunReport {
     sb.append("</table>\n");
   }
 
-  private static void lengths(StringBuilder sb, CorpusSummary c, PackSummary p) {
+  private static void lengths(StringBuilder sb, CorpusSummary c, PackOutcome p) {
     List<String> bins = c.binLabels();
     long[] ct = c.binTokens();
     double[] corpus = new double[bins.size()];
@@ -212,7 +213,7 @@ public final class RunReport {
     sb.append("</table>\n");
   }
 
-  private static void longShares(StringBuilder sb, CorpusSummary c, PackSummary p) {
+  private static void longShares(StringBuilder sb, CorpusSummary c, PackOutcome p) {
     List<String> names = new ArrayList<>();
     for (CorpusSummary.Domain d : c.domains()) {
       names.add(d.domain());
@@ -228,7 +229,7 @@ public final class RunReport {
     double[] planned = nan(n);
     double[] achieved = nan(n);
     if (p != null) {
-      for (PackSummary.Domain d : p.domains()) {
+      for (PackOutcome.DomainOutcome d : p.domains()) {
         int i = names.indexOf(d.domain());
         if (i >= 0) {
           planned[i] = d.plannedLongShare();
@@ -257,7 +258,7 @@ public final class RunReport {
       String[] rates = new String[n];
       java.util.Arrays.fill(rates, "");
       List<String> departing = new ArrayList<>();
-      for (PackSummary.Domain d : p.domains()) {
+      for (PackOutcome.DomainOutcome d : p.domains()) {
         int i = names.indexOf(d.domain());
         if (i >= 0) {
           formula[i] = d.formulaLongShare();
@@ -315,7 +316,7 @@ public final class RunReport {
     }
   }
 
-  private static void repetition(StringBuilder sb, PackSummary p) {
+  private static void repetition(StringBuilder sb, PackOutcome p) {
     sb.append("<h2 id=\"repetition\">Repetition and tail</h2>\n<table class=\"num\">\n");
     row(sb, "th", "", "value");
     row(sb, "td", "selected items", Html.count(p.items()));
@@ -335,7 +336,7 @@ public final class RunReport {
     sb.append("</table>\n");
   }
 
-  private static void rowsAndTokens(StringBuilder sb, PackSummary p) {
+  private static void rowsAndTokens(StringBuilder sb, PackOutcome p) {
     String batch = "batches of " + millions(p.batchTokens());
     sb.append("<h2 id=\"rows\">Rows and tokens</h2>\n<table class=\"num\">\n");
     row(sb, "th", "", "tokens", batch);
@@ -373,7 +374,7 @@ public final class RunReport {
     sb.append("</tr>\n");
   }
 
-  private static String batches(long tokens, PackSummary p) {
+  private static String batches(long tokens, PackOutcome p) {
     return f("%,.2f", tokens / (double) p.batchTokens());
   }
 

@@ -4,9 +4,7 @@ import dev.longmix.common.plan.DomainPlan;
 import dev.longmix.common.plan.LengthClass;
 import dev.longmix.common.plan.Plan;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 
 /**
  * Expands a document into its candidates under a plan: every piece, every copy below the cap, each
@@ -46,44 +44,6 @@ public final class CandidateGenerator implements Serializable {
     return domains.containsKey(domain);
   }
 
-  /** All candidates of a document; empty if its domain is not in the plan or its rate is 0. */
-  public List<Candidate> candidates(long docId, String domain, long nTokens) {
-    return candidates(docId, domain, nTokens, Double.POSITIVE_INFINITY);
-  }
-
-  /**
-   * The candidates of a document with selection time below {@code maxTime}; a caller that knows an
-   * upper bound on the cutoff time (for example the end of the crossing bucket) skips the rest.
-   */
-  public List<Candidate> candidates(long docId, String domain, long nTokens, double maxTime) {
-    checkTokens(docId, nTokens);
-    String pool = classPool(domain, nTokens);
-    if (pool == null) {
-      return List.of();
-    }
-    LengthClass lengthClass = LengthClass.of(nTokens, longThreshold);
-    List<Candidate> out = new ArrayList<>();
-    times(
-        docId,
-        domain,
-        nTokens,
-        maxTime,
-        (piece, copy, from, length, time) ->
-            out.add(
-                new Candidate(
-                    docId,
-                    domain,
-                    pool,
-                    piece,
-                    copy,
-                    lengthClass,
-                    from,
-                    length,
-                    time,
-                    orderKey(docId, piece, copy))));
-    return out;
-  }
-
   /** One candidate's selection fields, as {@link #times} hands them over. */
   @FunctionalInterface
   public interface TimedSink {
@@ -109,9 +69,10 @@ public final class CandidateGenerator implements Serializable {
   }
 
   /**
-   * The candidates {@link #candidates(long, String, long, double)} returns, in the same order, as
-   * their selection fields only: no objects and no packing-order draw ({@link #orderKey}), for the
-   * passes over the whole corpus that need only times and sizes.
+   * Every candidate of a document with selection time below {@code maxTime} (every piece, each copy
+   * below the cap, pieces in order and each piece's copies in time order), as its selection fields
+   * only: no objects and no packing-order draw ({@link #orderKey}), for the passes over the whole
+   * corpus that need only times and sizes.
    */
   public void times(long docId, String domain, long nTokens, double maxTime, TimedSink sink) {
     checkTokens(docId, nTokens);

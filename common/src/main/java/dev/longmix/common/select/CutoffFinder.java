@@ -19,15 +19,6 @@ import java.util.List;
 public final class CutoffFinder {
   private CutoffFinder() {}
 
-  /** Per-bucket token sums of {@code items}, for tests and single-machine runs. */
-  public static long[] bucketTokens(BucketScheme scheme, Iterable<TimedItem> items) {
-    long[] sums = new long[scheme.slots()];
-    for (TimedItem item : items) {
-      sums[scheme.bucket(item.time())] += item.tokens();
-    }
-    return sums;
-  }
-
   /** The bucket in which the running sum of {@code bucketTokens} first reaches {@code budget}. */
   public static Crossing crossing(long[] bucketTokens, long budget) {
     if (budget < 0) {
@@ -89,17 +80,5 @@ public final class CutoffFinder {
             + need
             + " are needed; pass all items of bucket "
             + crossing.bucket());
-  }
-
-  /** Both passes over items held in memory, for tests and small runs. */
-  public static PoolCutoff find(BucketScheme scheme, long budget, Collection<TimedItem> items) {
-    Crossing crossing = crossing(bucketTokens(scheme, items), budget);
-    List<TimedItem> inBucket = new ArrayList<>();
-    for (TimedItem item : items) {
-      if (scheme.bucket(item.time()) == crossing.bucket()) {
-        inBucket.add(item);
-      }
-    }
-    return cutoff(scheme.pool(), crossing, inBucket);
   }
 }

@@ -56,11 +56,6 @@ public record PoolCutoff(
     return takeTokens(item.time(), item.docId(), item.piece(), item.copy(), item.tokens());
   }
 
-  /** {@link #takeTokens(TimedItem)} for a candidate. */
-  public long takeTokens(Candidate c) {
-    return takeTokens(c.time(), c.docId(), c.piece(), c.copy(), c.tokens());
-  }
-
   /** {@link #takeTokens(TimedItem)} on the item's fields, for callers that hold no record. */
   public long takeTokens(double t, long itemDocId, int itemPiece, int itemCopy, long tokens) {
     switch (kind) {

@@ -5,7 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.longmix.common.histogram.LengthBins;
 import dev.longmix.common.histogram.LengthHistogram;
+import dev.longmix.common.pack.PackOutcome;
+import dev.longmix.common.pack.PackTally;
+import dev.longmix.common.pack.PackingConfig;
+import dev.longmix.common.pack.TailPolicy;
+import dev.longmix.common.plan.MixturePlanner;
+import dev.longmix.common.plan.Plan;
+import dev.longmix.common.plan.PlanConfig;
+import dev.longmix.common.plan.Strategy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,38 +37,25 @@ class RunReportTest {
     return h;
   }
 
-  static PackSummary pack() {
-    double[] plannedBins = new double[9];
-    plannedBins[0] = 0.25;
-    plannedBins[4] = 0.25;
-    plannedBins[8] = 0.5;
-    long[] achievedBins = new long[9];
-    achievedBins[0] = 40_960;
-    achievedBins[4] = 40_960;
-    achievedBins[8] = 81_920;
-    return new PackSummary(
-        "PER_SOURCE",
-        81_920,
-        4_000_000,
-        163_840,
-        163_840,
-        2,
-        "drop",
-        0,
-        0,
-        17,
-        3,
-        12_345,
-        2,
-        81_000,
-        1.25,
-        0.75,
-        0.7500,
-        List.of(
-            new PackSummary.Domain("web", 0.6, 0.61, 0.6123, 100_319, 0.5, 0.5, 0.4, 0.1, 0.1),
-            new PackSummary.Domain(EVIL, 0.4, 0.39, 0.3877, 63_521, 0.97, 0.95, 0.97, 0.1, 0.2)),
-        plannedBins,
-        achievedBins);
+  /**
+   * The corpus packed per-source into 2 rows of 81,920 (163,840 tokens; web's target share is
+   * 12,000/212,100 = 5.66%), with a tally whose web items hold 9,500 tokens (5.80%, +0.14 pt) and
+   * whose other items are one second copy of the 200,000-token document (154,340 tokens).
+   */
+  static PackOutcome pack() {
+    return outcome(9_000, 500, 154_340);
+  }
+
+  /** The plan above with web's long, web's short and the other domain's long items as given. */
+  static PackOutcome outcome(long webLong, long webShort, long evilLong) {
+    Plan plan =
+        MixturePlanner.plan(corpus(), PlanConfig.builder(Strategy.PER_SOURCE, 163_840).build());
+    PackTally t = new PackTally();
+    t.add("web", 0, webLong, 10_000, true);
+    t.add("web", 0, webShort, 500, false);
+    t.add(EVIL, 1, evilLong, 200_000, true);
+    return new PackOutcome(
+        plan, corpus(), new PackingConfig(81_920, TailPolicy.DROP, 0), t, 2, "abc");
   }
 
   static Document parse(String html) throws Exception {
@@ -112,11 +108,11 @@ class RunReportTest {
     assertTrue(html.contains("212,100"), "corpus tokens");
     assertTrue(html.contains(">5<"), "corpus documents");
     assertTrue(html.contains("5.66%"), "web's corpus share 12,000/212,100");
-    assertTrue(html.contains("61.23%"), "achieved share of web");
-    assertTrue(html.contains("+0.23 pt"), "achieved − planned for web");
+    assertTrue(html.contains("5.80%"), "achieved share of web, 9,500/163,840");
+    assertTrue(html.contains("+0.14 pt"), "achieved − planned for web");
     assertTrue(html.contains("163,840"), "output tokens");
     assertTrue(html.contains("0.04"), "batches of 4M: 163,840 / 4,000,000");
-    assertTrue(html.contains("12,345"), "repeated tokens");
+    assertTrue(html.contains("154,340"), "repeated tokens");
     assertTrue(html.contains("&gt;128K"), "last Fig. 2 bin, escaped");
     assertTrue(html.contains("48.8 rows"), "4M / 81,920");
   }
@@ -151,63 +147,19 @@ class RunReportTest {
 
   @Test
   void mismatchedBinsAreRefused() {
-    LengthHistogram h = LengthHistogram.fig2();
+    LengthHistogram h = new LengthHistogram(LengthBins.logSpaced(1, 4), 4096);
     h.add("web", 10);
-    PackSummary p = pack();
-    PackSummary bad =
-        new PackSummary(
-            p.strategy(),
-            p.seqLen(),
-            p.batchTokens(),
-            p.budgetTokens(),
-            p.selectedTokens(),
-            p.rows(),
-            p.tail(),
-            0,
-            0,
-            1,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0,
-            0,
-            p.domains(),
-            new double[3],
-            new long[3]);
     assertThrows(
         IllegalArgumentException.class,
-        () -> RunReport.render("t", Map.of(), CorpusSummary.of(h), bad));
+        () -> RunReport.render("t", Map.of(), CorpusSummary.of(h), pack()));
   }
 
   @Test
   void differencesDoNotShowNegativeZero() {
-    PackSummary p = pack();
-    List<PackSummary.Domain> ds =
-        List.of(new PackSummary.Domain("web", 0.6, 0.6, 0.59999, 1, 0.5, 0.5, 0.5, 0.1, 0.1));
-    PackSummary q =
-        new PackSummary(
-            p.strategy(),
-            p.seqLen(),
-            p.batchTokens(),
-            p.budgetTokens(),
-            p.selectedTokens(),
-            p.rows(),
-            p.tail(),
-            0,
-            0,
-            1,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0,
-            0,
-            ds,
-            p.plannedBinShares(),
-            p.achievedBinTokens());
+    // Web's plan is 163,840·12,000/212,100 = 9,269.7 tokens: 9,269 is 0.0004 points below it.
+    PackOutcome q = outcome(8_769, 500, 154_571);
+    double diff = q.domains().get(1).achievedShare() - q.domains().get(1).plannedShare();
+    assertTrue(diff < 0 && diff > -1e-5, "web sits a hair below its plan: " + diff);
     String html = RunReport.render("t", Map.of(), CorpusSummary.of(corpus()), q);
     assertFalse(html.contains("-0.00 pt"));
     assertTrue(html.contains("+0.00 pt"));

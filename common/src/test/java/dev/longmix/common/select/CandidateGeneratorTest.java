@@ -28,7 +28,7 @@ class CandidateGeneratorTest {
   void cutPiecesTileTheDocumentAndKeepTheDocumentsClass() {
     Plan plan =
         MixturePlanner.plan(histogram(), PlanConfig.builder(Strategy.CUT_4K, 100_000).build());
-    List<Candidate> cs = new CandidateGenerator(plan).candidates(17, "a", 10_000);
+    List<Candidate> cs = Candidate.all(new CandidateGenerator(plan), 17, "a", 10_000);
     assertEquals(3, cs.size());
     int next = 0;
     for (int i = 0; i < cs.size(); i++) {
@@ -53,15 +53,15 @@ class CandidateGeneratorTest {
                 .infeasible(InfeasiblePolicy.REPEAT)
                 .build());
     CandidateGenerator gen = new CandidateGenerator(plan);
-    List<Candidate> shortOnes = gen.candidates(5, "a", 500);
+    List<Candidate> shortOnes = Candidate.all(gen, 5, "a", 500);
     assertEquals(3, shortOnes.size());
     for (Candidate c : shortOnes) {
       // Copy k of a rate-0.1 item falls in [10k, 10(k+1)).
       assertTrue(c.time() >= 10 * c.copy() && c.time() < 10 * (c.copy() + 1), c.toString());
       assertEquals("a/short", c.pool());
     }
-    assertEquals(1, gen.candidates(5, "a", 500, 10).size(), "maxTime skips later copies");
-    assertEquals(List.of(), gen.candidates(5, "unknown", 500));
+    assertEquals(1, Candidate.all(gen, 5, "a", 500, 10).size(), "maxTime skips later copies");
+    assertEquals(List.of(), Candidate.all(gen, 5, "unknown", 500));
     assertTrue(!gen.covers("unknown"));
   }
 
@@ -71,8 +71,8 @@ class CandidateGeneratorTest {
         MixturePlanner.plan(
             histogram(), PlanConfig.builder(Strategy.GLOBAL, 10_000).keepRate(0).build());
     CandidateGenerator gen = new CandidateGenerator(plan);
-    assertEquals(List.of(), gen.candidates(1, "b", 300));
-    assertEquals(1, gen.candidates(1, "a", 10_000).size());
+    assertEquals(List.of(), Candidate.all(gen, 1, "b", 300));
+    assertEquals(1, Candidate.all(gen, 1, "a", 10_000).size());
   }
 
   @Test
@@ -104,10 +104,10 @@ class CandidateGeneratorTest {
     assertEquals("b/short", gen.classPool("b", 300));
     assertEquals(null, gen.classPool("elsewhere", 300), "a domain the plan does not know");
     assertEquals(null, gen.classPool("a", 0), "no tokens");
-    assertTrue(gen.candidates(1, "elsewhere", 300).isEmpty());
+    assertTrue(Candidate.all(gen, 1, "elsewhere", 300).isEmpty());
     // A token count no document can have fails, even where the domain has no candidates.
     assertThrows(IllegalArgumentException.class, () -> gen.classPool("a", -1));
-    assertThrows(IllegalArgumentException.class, () -> gen.candidates(1, "elsewhere", -1));
+    assertThrows(IllegalArgumentException.class, () -> Candidate.all(gen, 1, "elsewhere", -1));
     assertThrows(
         IllegalArgumentException.class,
         () -> gen.times(1, "elsewhere", 1L << 31, 1, (p, c, f, t, u) -> {}));

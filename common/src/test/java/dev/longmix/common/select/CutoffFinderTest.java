@@ -45,7 +45,7 @@ class CutoffFinderTest {
       long total = items.stream().mapToLong(TimedItem::tokens).sum();
       long budget = 1 + (long) (random.nextDouble() * total);
       for (int buckets : new int[] {1, 7, 1 << 16}) {
-        PoolCutoff cutoff = CutoffFinder.find(new BucketScheme("p", 10, buckets), budget, items);
+        PoolCutoff cutoff = Candidate.cutoff(new BucketScheme("p", 10, buckets), budget, items);
         assertEquals(PoolCutoff.Kind.AT_ITEM, cutoff.kind());
         assertEquals(budget, taken(cutoff, items), "seed " + SEED + " trial " + trial);
       }
@@ -58,11 +58,11 @@ class CutoffFinderTest {
     List<TimedItem> items = randomItems(random, 500);
     long budget = items.stream().mapToLong(TimedItem::tokens).sum() / 3;
     BucketScheme scheme = new BucketScheme("p", 10, 64);
-    PoolCutoff first = CutoffFinder.find(scheme, budget, items);
+    PoolCutoff first = Candidate.cutoff(scheme, budget, items);
     for (int i = 0; i < 5; i++) {
       List<TimedItem> shuffled = new ArrayList<>(items);
       Collections.shuffle(shuffled, random);
-      assertEquals(first, CutoffFinder.find(scheme, budget, shuffled));
+      assertEquals(first, Candidate.cutoff(scheme, budget, shuffled));
     }
     // Brute force: walk the whole list in selection order.
     List<TimedItem> sorted = new ArrayList<>(items);
@@ -80,19 +80,19 @@ class CutoffFinderTest {
     List<TimedItem> items =
         List.of(new TimedItem(0.1, 1, 0, 0, 100), new TimedItem(0.2, 2, 0, 0, 50));
     BucketScheme scheme = new BucketScheme("p", 1, 4);
-    PoolCutoff none = CutoffFinder.find(scheme, 0, items);
+    PoolCutoff none = Candidate.cutoff(scheme, 0, items);
     assertEquals(PoolCutoff.Kind.NOTHING, none.kind());
     assertEquals(0, taken(none, items));
 
-    PoolCutoff exact = CutoffFinder.find(scheme, 150, items);
+    PoolCutoff exact = Candidate.cutoff(scheme, 150, items);
     assertEquals(PoolCutoff.Kind.AT_ITEM, exact.kind());
     assertEquals(2, exact.docId());
     assertEquals(50, exact.keepTokens());
 
-    PoolCutoff partial = CutoffFinder.find(scheme, 101, items);
+    PoolCutoff partial = Candidate.cutoff(scheme, 101, items);
     assertEquals(1, partial.takeTokens(items.get(1)));
 
-    PoolCutoff over = CutoffFinder.find(scheme, 200, items);
+    PoolCutoff over = Candidate.cutoff(scheme, 200, items);
     assertEquals(PoolCutoff.Kind.EVERYTHING, over.kind());
     assertTrue(over.underfilled());
     assertEquals(50, over.shortfallTokens());
@@ -132,7 +132,7 @@ class CutoffFinderTest {
     CandidateGenerator gen = new CandidateGenerator(plan);
     Map<String, List<Candidate>> byPool = new HashMap<>();
     for (long[] doc : docs) {
-      for (Candidate c : gen.candidates(doc[0], domains[(int) doc[1]], doc[2])) {
+      for (Candidate c : Candidate.all(gen, doc[0], domains[(int) doc[1]], doc[2])) {
         byPool.computeIfAbsent(c.pool(), p -> new ArrayList<>()).add(c);
       }
     }
@@ -143,13 +143,13 @@ class CutoffFinderTest {
       BucketScheme scheme =
           BucketScheme.covering(pool, plan.config().maxCopies(), BucketScheme.BUCKETS_DEFAULT);
       PoolCutoff cutoff =
-          CutoffFinder.find(
+          Candidate.cutoff(
               scheme, pool.budgetTokens(), cs.stream().map(Candidate::timedItem).toList());
-      long selected = cs.stream().mapToLong(cutoff::takeTokens).sum();
+      long selected = cs.stream().mapToLong(c -> cutoff.takeTokens(c.timedItem())).sum();
       long selectedLong =
           cs.stream()
               .filter(c -> c.lengthClass() == LengthClass.LONG)
-              .mapToLong(cutoff::takeTokens)
+              .mapToLong(c -> cutoff.takeTokens(c.timedItem()))
               .sum();
       assertEquals(pool.budgetTokens(), selected, pool.pool());
       selectedAll += selected;

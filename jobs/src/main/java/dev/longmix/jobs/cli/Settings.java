@@ -84,6 +84,24 @@ public final class Settings {
     return s;
   }
 
+  /**
+   * Settings of {@code spec} given as values by key (no flags, no file), for a command that runs
+   * another one directly; {@code sparkConf} becomes its Spark settings. Keys must be the spec's.
+   */
+  public static Settings of(
+      CommandSpec spec, Map<String, String> values, Map<String, String> sparkConf) {
+    Settings s = new Settings(spec);
+    values.forEach(
+        (k, v) -> {
+          if (!s.options.containsKey(k)) {
+            throw new IllegalArgumentException(spec.name() + " has no option " + k);
+          }
+          s.given.put(k, v);
+        });
+    s.sparkConf.putAll(sparkConf);
+    return s;
+  }
+
   private void readFile(String file) {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {

@@ -5,8 +5,9 @@ import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Option;
 import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.manifest.ManifestHeader;
+import dev.longmix.jobs.manifest.Manifests;
 import dev.longmix.jobs.spark.Fingerprint;
-import dev.longmix.jobs.spark.Manifests;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,15 +35,19 @@ public record HistogramConfig(
   public static final String LONG_THRESHOLD_DEFAULT =
       Long.toString(LengthHistogram.LONG_THRESHOLD_DEFAULT);
 
+  /** The long threshold's option, which the run command shares. */
+  public static final Option LONG_THRESHOLD_OPTION =
+      Option.optional(
+          LONG_THRESHOLD,
+          "TOKENS",
+          LONG_THRESHOLD_DEFAULT,
+          "documents with more tokens than this are long");
+
   public static final List<Option> OPTIONS =
       List.of(
           Option.required("input", "DIR", "the tokenized dataset (output of longmix tokenize)"),
           Option.required("output", "DIR", "where the histogram goes"),
-          Option.optional(
-              LONG_THRESHOLD,
-              "TOKENS",
-              LONG_THRESHOLD_DEFAULT,
-              "documents with more tokens than this are long"));
+          LONG_THRESHOLD_OPTION);
 
   public static CommandSpec spec() {
     return new CommandSpec(
@@ -60,10 +65,10 @@ public record HistogramConfig(
   public static HistogramConfig from(Settings s, Configuration hadoop) {
     String input = s.string("input");
     String upstream =
-        Manifests.read(hadoop, input)
-            .filter(m -> m.path("complete").asBoolean(false))
-            .map(m -> m.path("fingerprint").asText(""))
-            .filter(fp -> !fp.isEmpty())
+        Manifests.header(hadoop, input)
+            .filter(ManifestHeader::complete)
+            .map(ManifestHeader::fingerprint)
+            .filter(fp -> fp != null && !fp.isEmpty())
             .orElseThrow(
                 () ->
                     new ConfigException(

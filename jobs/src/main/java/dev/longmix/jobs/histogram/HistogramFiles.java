@@ -1,9 +1,13 @@
 package dev.longmix.jobs.histogram;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.histogram.LengthHistogram;
-import dev.longmix.jobs.spark.Manifests;
+import dev.longmix.jobs.manifest.ManifestHeader;
+import dev.longmix.jobs.manifest.Manifests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +20,17 @@ import org.apache.hadoop.fs.Path;
 /** {@code histogram.json}: written by the histogram stage, read by plan and pack. */
 public final class HistogramFiles {
   public static final String FILE = "histogram.json";
+
+  /**
+   * The file's own mapper: field names exactly as the snapshot records spell them (the format since
+   * the first release, which the notebooks read), and a snapshot missing one of its fields is an
+   * error rather than zeros.
+   */
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
 
   private HistogramFiles() {}
 
@@ -55,11 +70,20 @@ public final class HistogramFiles {
     return m;
   }
 
+  /** Writes the document of {@link #document} as {@code dir/histogram.json}. */
+  public static void write(Configuration conf, String dir, Map<String, Object> document) {
+    try {
+      Manifests.writeText(conf, new Path(dir, FILE), JSON.writeValueAsString(document) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir + "/" + FILE, e);
+    }
+  }
+
   /** Reads the Fig. 2 histogram of {@code dir}; errors name {@code key}. */
   public static Loaded read(Configuration conf, String key, String dir) {
-    JsonNode manifest =
-        Manifests.read(conf, dir)
-            .filter(m -> m.path("complete").asBoolean(false))
+    ManifestHeader manifest =
+        Manifests.header(conf, dir)
+            .filter(ManifestHeader::complete)
             .orElseThrow(
                 () ->
                     new ConfigException(
@@ -75,14 +99,14 @@ public final class HistogramFiles {
       }
       JsonNode root;
       try (InputStream in = fs.open(p)) {
-        root = Manifests.JSON.readTree(in);
+        root = JSON.readTree(in);
       }
       LengthHistogram.Snapshot snap =
-          Manifests.JSON.treeToValue(root.get("fig2"), LengthHistogram.Snapshot.class);
+          JSON.treeToValue(root.get("fig2"), LengthHistogram.Snapshot.class);
       return new Loaded(
           dir,
           LengthHistogram.fromSnapshot(snap),
-          manifest.path("fingerprint").asText(""),
+          manifest.fingerprint(),
           root.path("input_fingerprint").asText(""));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + p, e);

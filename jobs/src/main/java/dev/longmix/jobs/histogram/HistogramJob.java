@@ -2,25 +2,23 @@ package dev.longmix.jobs.histogram;
 
 import static org.apache.spark.sql.functions.col;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.longmix.common.histogram.LengthBins;
 import dev.longmix.common.histogram.LengthHistogram;
+import dev.longmix.jobs.manifest.HistogramManifest;
+import dev.longmix.jobs.manifest.ManifestHeader;
+import dev.longmix.jobs.manifest.Manifests;
+import dev.longmix.jobs.manifest.TokenizeManifest;
 import dev.longmix.jobs.spark.HadoopConf;
-import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
 import dev.longmix.jobs.spark.StageProgress;
-import dev.longmix.jobs.spark.Versions;
+import dev.longmix.jobs.spark.TaskHook;
 import java.io.PrintStream;
 import java.io.Serializable;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,7 +54,7 @@ public final class HistogramJob {
   private HistogramJob() {}
 
   /** What a run produced. */
-  public record Result(LengthHistogram fig2, LengthHistogram log, Map<String, Object> manifest) {}
+  public record Result(LengthHistogram fig2, LengthHistogram log, HistogramManifest manifest) {}
 
   /** Both histograms of one partition or of the whole input; merging is order-independent. */
   static final class Pair implements Serializable {
@@ -87,7 +85,7 @@ public final class HistogramJob {
 
     @Override
     public Iterator<Pair> call(Iterator<Row> input) {
-      Iterator<Row> rows = dev.longmix.jobs.spark.FailureInjection.wrap("histogram", input);
+      Iterator<Row> rows = input;
       Pair p = new Pair(longThreshold);
       while (rows.hasNext()) {
         Row r = rows.next();
@@ -111,7 +109,9 @@ public final class HistogramJob {
     if (pass != null) {
       rows = rows.where(pass.count(col("n_tokens")));
     }
-    return rows.javaRDD().mapPartitions(new CountPartition(longThreshold)).treeReduce(Pair::merge);
+    return rows.javaRDD()
+        .mapPartitions(TaskHook.wrap("histogram", new CountPartition(longThreshold)))
+        .treeReduce(Pair::merge);
   }
 
   /** Runs with progress every {@link #PROGRESS_SECONDS_DEFAULT} seconds. */
@@ -126,10 +126,13 @@ public final class HistogramJob {
    */
   public static Result run(
       SparkSession spark, HistogramConfig cfg, PrintStream out, long progressSeconds) {
-    Optional<JsonNode> input =
-        Manifests.read(spark.sparkContext().hadoopConfiguration(), cfg.input());
-    long documents = input.map(m -> m.path("counts").path("documents").asLong(-1)).orElse(-1L);
-    long tokens = input.map(m -> m.path("counts").path("tokens").asLong(-1)).orElse(-1L);
+    Optional<TokenizeManifest.Counts> input =
+        Manifests.read(
+                spark.sparkContext().hadoopConfiguration(), cfg.input(), TokenizeManifest.class)
+            .map(m -> m.body().counts())
+            .filter(java.util.Objects::nonNull);
+    long documents = input.map(TokenizeManifest.Counts::documents).orElse(-1L);
+    long tokens = input.map(TokenizeManifest.Counts::tokens).orElse(-1L);
     try (StageProgress progress = StageProgress.create(spark, "histogram", progressSeconds, out)) {
       // One pass, whose cost is per row: it reads each document's domain and length, not its ids.
       StageProgress.Pass pass = progress.pass("", "documents", documents, tokens, 1, false);
@@ -158,30 +161,27 @@ public final class HistogramJob {
         .mode(SaveMode.Append)
         .option("compression", "zstd")
         .parquet(cfg.output() + "/" + ROWS_DIR);
-    Manifests.writeFile(
-        hconf.get(),
-        new Path(cfg.output(), HistogramFiles.FILE),
-        HistogramFiles.document(h.fig2, h.log, cfg.inputFingerprint()));
+    HistogramFiles.write(
+        hconf.get(), cfg.output(), HistogramFiles.document(h.fig2, h.log, cfg.inputFingerprint()));
 
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("stage", "histogram");
-    m.put("complete", true);
-    m.put("fingerprint", cfg.fingerprint());
-    m.put("input_fingerprint", cfg.inputFingerprint());
-    m.put("created", Instant.now().toString());
-    m.put("config", cfg.resolved());
-    m.put("input", cfg.input());
-    m.put("long_threshold", cfg.longThreshold());
-    m.put("documents", h.fig2.documents());
-    m.put("tokens", h.fig2.tokens());
-    m.put("long_share", h.fig2.longShare());
-    m.put("domains", h.fig2.domains());
-    m.put("histogram", HistogramFiles.FILE);
-    m.put("rows", ROWS_DIR);
-    m.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
-    m.put("versions", Versions.all());
+    HistogramManifest m =
+        new HistogramManifest(
+            cfg.inputFingerprint(),
+            cfg.input(),
+            cfg.longThreshold(),
+            h.fig2.documents(),
+            h.fig2.tokens(),
+            h.fig2.longShare(),
+            h.fig2.domains(),
+            HistogramFiles.FILE,
+            ROWS_DIR,
+            Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
     HistogramReport.write(hconf.get(), cfg.output(), cfg.input(), h.fig2);
-    Manifests.write(hconf.get(), cfg.output(), m);
+    Manifests.write(
+        hconf.get(),
+        cfg.output(),
+        ManifestHeader.now(HistogramManifest.STAGE, true, cfg.fingerprint(), cfg.resolved()),
+        m);
     out.print(table(h.fig2));
     return new Result(h.fig2, h.log, m);
   }

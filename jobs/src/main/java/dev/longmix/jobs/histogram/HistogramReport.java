@@ -3,7 +3,7 @@ package dev.longmix.jobs.histogram;
 import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.common.report.CorpusSummary;
 import dev.longmix.common.report.RunReport;
-import dev.longmix.jobs.spark.Manifests;
+import dev.longmix.jobs.manifest.Manifests;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;

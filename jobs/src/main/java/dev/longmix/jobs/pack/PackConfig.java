@@ -1,6 +1,5 @@
 package dev.longmix.jobs.pack;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.common.pack.PackingConfig;
@@ -12,8 +11,9 @@ import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Option;
 import dev.longmix.jobs.cli.Settings;
 import dev.longmix.jobs.histogram.HistogramFiles;
+import dev.longmix.jobs.manifest.Manifests;
+import dev.longmix.jobs.manifest.TokenizeManifest;
 import dev.longmix.jobs.spark.Fingerprint;
-import dev.longmix.jobs.spark.Manifests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -123,9 +123,9 @@ public record PackConfig(
     PackingConfig packing = packing(s);
     PlanOptions.budgetIsFraction(s);
     String input = s.string("input");
-    JsonNode upstream =
-        Manifests.read(hadoop, input)
-            .filter(m -> m.path("complete").asBoolean(false))
+    Manifests.Manifest<TokenizeManifest> upstream =
+        Manifests.read(hadoop, input, TokenizeManifest.class)
+            .filter(m -> m.header().complete())
             .orElseThrow(
                 () ->
                     new ConfigException(
@@ -143,10 +143,10 @@ public record PackConfig(
       String input,
       String histogramDir,
       String output,
-      JsonNode upstream,
+      Manifests.Manifest<TokenizeManifest> upstream,
       PackingConfig packing) {
     HistogramFiles.Loaded h = HistogramFiles.read(hadoop, "histogram", histogramDir);
-    String inputFp = upstream.path("fingerprint").asText("");
+    String inputFp = upstream.header().fingerprint();
     if (!h.inputFingerprint().equals(inputFp)) {
       throw new ConfigException(
           "histogram",
@@ -174,7 +174,7 @@ public record PackConfig(
         packing,
         s.flag("dry-run"),
         inputFp,
-        upstream.path("tokenizer").path("sha256").asText(""),
+        upstream.body().tokenizer() == null ? "" : upstream.body().tokenizer().sha256(),
         fp.value(),
         s.nonNegativeLong("progress-interval"),
         new TreeMap<>(s.resolved()));

@@ -1,41 +1,35 @@
 package dev.longmix.jobs.pack;
 
 import dev.longmix.common.plan.LengthClass;
+import dev.longmix.common.plan.Plan;
+import dev.longmix.common.plan.PoolPlan;
 import dev.longmix.common.select.BucketScheme;
 import dev.longmix.common.select.CandidateGenerator;
 import dev.longmix.common.select.Crossing;
+import dev.longmix.common.select.CutoffFinder;
 import dev.longmix.common.select.PoolCutoff;
 import dev.longmix.common.select.TimedItem;
+import dev.longmix.jobs.spark.TaskHook;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.sketch.BloomFilter;
 import scala.Tuple2;
 
-/** The partition functions of selection; each reads (doc_id, domain, n_tokens) rows only. */
+/**
+ * The select step: which items each pool takes, from the documents' (doc_id, domain, n_tokens)
+ * alone. Three passes over the cached {@link DocMeta}: token sums per pool and time bucket, the
+ * items of each pool's crossing bucket (so the driver finds the exact cutoff item), and the items
+ * before each cutoff.
+ */
 final class Selection {
   private Selection() {}
-
-  /** One selected item: a candidate and the tokens of it the pool keeps. */
-  static final StructType ITEM_SCHEMA =
-      new StructType()
-          .add("order_key", DataTypes.LongType, false)
-          .add("doc_id", DataTypes.LongType, false)
-          .add("piece", DataTypes.IntegerType, false)
-          .add("copy", DataTypes.IntegerType, false)
-          .add("domain", DataTypes.StringType, false)
-          .add("from_token", DataTypes.IntegerType, false)
-          .add("tokens", DataTypes.IntegerType, false)
-          .add("doc_tokens", DataTypes.IntegerType, false)
-          .add("long", DataTypes.BooleanType, false);
 
   /**
    * Pass 1: tokens and items per (pool, bucket) of one partition; per pool one array, tokens of
@@ -77,13 +71,13 @@ final class Selection {
       while (blocks.hasNext()) {
         DocMeta m = blocks.next();
         for (int i = 0; i < m.size(); i++) {
-          String pool = g.classPool(m.domain(i), m.nTokens[i]);
+          String pool = g.classPool(m.domain(i), m.nTokens()[i]);
           if (pool == null) {
             continue;
           }
           add.scheme = schemes.value().get(pool);
           add.pool = sums.get(pool);
-          g.times(m.docIds[i], m.domain(i), m.nTokens[i], Double.POSITIVE_INFINITY, add);
+          g.times(m.docIds()[i], m.domain(i), m.nTokens()[i], Double.POSITIVE_INFINITY, add);
         }
       }
       return List.of(sums).iterator();
@@ -109,13 +103,6 @@ final class Selection {
     }
     return n;
   }
-
-  /** Packing order of {@link #ITEM_SCHEMA} rows: order_key, doc_id, piece, copy. */
-  static final java.util.Comparator<Row> PACKING_ORDER =
-      java.util.Comparator.<Row>comparingLong(r -> r.getLong(0))
-          .thenComparingLong(r -> r.getLong(1))
-          .thenComparingInt(r -> r.getInt(2))
-          .thenComparingInt(r -> r.getInt(3));
 
   static HashMap<String, long[]> merge(HashMap<String, long[]> a, HashMap<String, long[]> b) {
     for (Map.Entry<String, long[]> e : b.entrySet()) {
@@ -151,19 +138,19 @@ final class Selection {
       while (blocks.hasNext()) {
         DocMeta m = blocks.next();
         for (int i = 0; i < m.size(); i++) {
-          String pool = g.classPool(m.domain(i), m.nTokens[i]);
+          String pool = g.classPool(m.domain(i), m.nTokens()[i]);
           Integer b = pool == null ? null : crossing.get(pool);
           if (b == null) {
             continue;
           }
           BucketScheme s = schemes.value().get(pool);
-          long docId = m.docIds[i];
+          long docId = m.docIds()[i];
           // Copies past the crossing bucket are not generated (a piece's copies come in time
           // order).
           g.times(
               docId,
               m.domain(i),
-              m.nTokens[i],
+              m.nTokens()[i],
               s.timeBound(b),
               (piece, copy, fromToken, tokens, time) -> {
                 if (s.bucket(time) == b) {
@@ -176,25 +163,32 @@ final class Selection {
     }
   }
 
-  /** Pass 3: every candidate the cutoffs keep, with the tokens kept. */
-  static final class SelectedItems implements FlatMapFunction<Iterator<DocMeta>, Row> {
+  /** Pass 3: every candidate the cutoffs keep, with the tokens kept, a block per file. */
+  static final class Pick implements FlatMapFunction<Iterator<DocMeta>, SelectedItems> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<CandidateGenerator> gen;
     private final HashMap<String, PoolCutoff> cutoffs;
+    private final String[] domains;
 
-    SelectedItems(Broadcast<CandidateGenerator> gen, HashMap<String, PoolCutoff> cutoffs) {
+    Pick(Broadcast<CandidateGenerator> gen, HashMap<String, PoolCutoff> cutoffs, String[] domains) {
       this.gen = gen;
       this.cutoffs = cutoffs;
+      this.domains = domains;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<DocMeta> blocks) {
-      List<Row> out = new ArrayList<>();
+    public Iterator<SelectedItems> call(Iterator<DocMeta> blocks) {
+      List<SelectedItems> out = new ArrayList<>();
       CandidateGenerator g = gen.value();
+      HashMap<String, Integer> domainIndex = new HashMap<>();
+      for (int i = 0; i < domains.length; i++) {
+        domainIndex.put(domains[i], i);
+      }
       while (blocks.hasNext()) {
         DocMeta m = blocks.next();
+        SelectedItems items = new SelectedItems(domains);
         for (int i = 0; i < m.size(); i++) {
-          int n = m.nTokens[i];
+          int n = m.nTokens()[i];
           String domain = m.domain(i);
           String pool = g.classPool(domain, n);
           if (pool == null) {
@@ -212,8 +206,9 @@ final class Selection {
               cut.kind() == PoolCutoff.Kind.EVERYTHING
                   ? Double.POSITIVE_INFINITY
                   : Math.nextUp(cut.time());
-          long docId = m.docIds[i];
+          long docId = m.docIds()[i];
           boolean isLong = g.lengthClass(n) == LengthClass.LONG;
+          int d = domainIndex.get(domain);
           g.times(
               docId,
               domain,
@@ -222,19 +217,22 @@ final class Selection {
               (piece, copy, fromToken, tokens, time) -> {
                 long keep = cut.takeTokens(time, docId, piece, copy, tokens);
                 if (keep > 0) {
-                  out.add(
-                      RowFactory.create(
-                          g.orderKey(docId, piece, copy),
-                          docId,
-                          piece,
-                          copy,
-                          domain,
-                          fromToken,
-                          (int) keep,
-                          n,
-                          isLong));
+                  items.add(
+                      g.orderKey(docId, piece, copy),
+                      docId,
+                      piece,
+                      copy,
+                      d,
+                      fromToken,
+                      (int) keep,
+                      n,
+                      isLong,
+                      m.file());
                 }
               });
+        }
+        if (items.size() > 0) {
+          out.add(items);
         }
       }
       return out.iterator();
@@ -242,26 +240,71 @@ final class Selection {
   }
 
   /**
-   * A Bloom filter of the doc ids among one partition's selected items (rows: ITEM_SCHEMA), sized
-   * for 1% false positives up to {@link #MAX_SIZED_ITEMS} items (~60 MB); beyond that it lets more
-   * unselected documents through to the join, which drops them, but never drops a selected one.
+   * Where each pool's selection ends and how many items it can hold at most.
+   *
+   * @param cutoffs per pool, the last item it takes and how much of it
+   * @param itemsBound the selected items' count is at most this (from the bucket counts)
    */
-  static final class DocFilter implements FlatMapFunction<Iterator<Row>, BloomFilter> {
-    private static final long serialVersionUID = 1L;
-    static final long MAX_SIZED_ITEMS = 50_000_000;
-    private final long expectedItems;
+  record Cutoffs(HashMap<String, PoolCutoff> cutoffs, long itemsBound) {}
 
-    DocFilter(long expectedItems) {
-      this.expectedItems = Math.max(1, Math.min(MAX_SIZED_ITEMS, expectedItems));
+  /**
+   * The cutoffs of every pool of {@code plan} over {@code meta}: bucket sums, the bucket where each
+   * pool's budget is crossed, then only that bucket's items, sorted. Refuses a budget the
+   * candidates cannot fill rather than write less.
+   */
+  static Cutoffs cutoffs(
+      JavaSparkContext jsc, Plan plan, Broadcast<CandidateGenerator> gen, JavaRDD<DocMeta> meta) {
+    HashMap<String, BucketScheme> schemeMap = new HashMap<>();
+    for (PoolPlan p : plan.pools()) {
+      schemeMap.put(
+          p.pool(),
+          BucketScheme.covering(p, plan.config().maxCopies(), BucketScheme.BUCKETS_DEFAULT));
     }
-
-    @Override
-    public Iterator<BloomFilter> call(Iterator<Row> rows) {
-      BloomFilter f = BloomFilter.create(expectedItems, 0.01);
-      while (rows.hasNext()) {
-        f.putLong(rows.next().getLong(1));
+    Broadcast<HashMap<String, BucketScheme>> schemes = jsc.broadcast(schemeMap);
+    HashMap<String, long[]> sums =
+        meta.mapPartitions(TaskHook.wrap("pack", new BucketSums(gen, schemes)))
+            .treeReduce(Selection::merge);
+    HashMap<String, Crossing> crossings = new HashMap<>();
+    HashMap<String, Integer> crossingBuckets = new HashMap<>();
+    List<String> underfilled = new ArrayList<>();
+    long itemsBound = 0;
+    for (PoolPlan p : plan.pools()) {
+      Crossing c = CutoffFinder.crossing(tokens(sums.get(p.pool())), p.budgetTokens());
+      crossings.put(p.pool(), c);
+      itemsBound += itemsThrough(sums.get(p.pool()), c);
+      if (c.shortfallTokens() > 0) {
+        underfilled.add(
+            String.format(
+                Locale.ROOT,
+                "pool %s: its candidates hold %,d tokens but the budget is %,d (%,d short)",
+                p.pool(),
+                c.totalTokens(),
+                p.budgetTokens(),
+                c.shortfallTokens()));
       }
-      return List.of(f).iterator();
+      if (c.bucket() >= 0) {
+        crossingBuckets.put(p.pool(), c.bucket());
+      }
     }
+    if (!underfilled.isEmpty()) {
+      throw new IllegalStateException(
+          "the selection cannot fill the budget, refusing to write less: "
+              + String.join("; ", underfilled)
+              + "; raise --max-copies with --infeasible repeat, or lower the budget");
+    }
+    Map<String, List<TimedItem>> inBucket = new HashMap<>();
+    for (Tuple2<String, TimedItem> t :
+        meta.mapPartitions(TaskHook.wrap("pack", new CrossingItems(gen, schemes, crossingBuckets)))
+            .collect()) {
+      inBucket.computeIfAbsent(t._1(), k -> new ArrayList<>()).add(t._2());
+    }
+    HashMap<String, PoolCutoff> cutoffs = new HashMap<>();
+    for (PoolPlan p : plan.pools()) {
+      cutoffs.put(
+          p.pool(),
+          CutoffFinder.cutoff(
+              p.pool(), crossings.get(p.pool()), inBucket.getOrDefault(p.pool(), List.of())));
+    }
+    return new Cutoffs(cutoffs, itemsBound);
   }
 }

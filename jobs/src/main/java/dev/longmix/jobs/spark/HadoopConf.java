@@ -20,8 +20,12 @@ public final class HadoopConf implements Serializable {
 
   private transient Configuration conf;
 
-  /** Built on first use from this configuration; see {@link #openParquet}. */
-  private transient volatile ParquetReadOptions readOptions;
+  /**
+   * Built on first use from this configuration, one per thread: the options hold parquet-mr's codec
+   * factory, whose pool of decompressors a reader releases when it closes, so two task threads
+   * sharing one would modify it under each other. See {@link #openParquet}.
+   */
+  private transient ThreadLocal<ParquetReadOptions> readOptions;
 
   public HadoopConf(Configuration conf) {
     this.conf = conf;
@@ -60,15 +64,17 @@ public final class HadoopConf implements Serializable {
    * Opens a Parquet file's reader with read options built once from this configuration.
    * parquet-mr's {@code ParquetFileReader.open(InputFile)} builds them per file over a new default
    * Configuration, which parses Hadoop's default XML resources each time (it showed in profiles of
-   * pack's ids pass, one file per task); a broadcast HadoopConf shares one set per executor.
+   * pack's ids pass, one file per task); a broadcast HadoopConf shares one set per executor thread.
    */
   public ParquetFileReader openParquet(String file) throws IOException {
-    ParquetReadOptions o = readOptions;
-    if (o == null) {
-      o = HadoopReadOptions.builder(conf).build();
-      readOptions = o;
+    ThreadLocal<ParquetReadOptions> perThread;
+    synchronized (this) {
+      if (readOptions == null) {
+        readOptions = ThreadLocal.withInitial(() -> HadoopReadOptions.builder(conf).build());
+      }
+      perThread = readOptions;
     }
-    return ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf), o);
+    return ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf), perThread.get());
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {

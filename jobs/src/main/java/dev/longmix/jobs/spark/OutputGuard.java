@@ -1,12 +1,14 @@
 package dev.longmix.jobs.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.longmix.common.config.ConfigException;
+import dev.longmix.jobs.manifest.ManifestHeader;
+import dev.longmix.jobs.manifest.Manifests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.BulkDelete;
@@ -48,10 +50,10 @@ public final class OutputGuard {
       if (!fs.getFileStatus(p).isDirectory()) {
         throw new ConfigException(outputKey, dir, "exists and is a file, not a directory");
       }
-      Optional<JsonNode> manifest = Manifests.read(conf, dir);
+      Optional<ManifestHeader> manifest = Manifests.header(conf, dir);
       if (manifest.isPresent()) {
-        String old = manifest.get().path("fingerprint").asText("");
-        boolean accepted = manifest.get().path("complete").asBoolean(false);
+        String old = Objects.requireNonNullElse(manifest.get().fingerprint(), "");
+        boolean accepted = manifest.get().complete();
         if (old.equals(fingerprint) && accepted && !force) {
           return Decision.SKIP;
         }
@@ -115,7 +117,7 @@ public final class OutputGuard {
         throw new ConfigException(outputKey, dir, "exists and is a file, not a directory");
       }
       if (overwrite
-          || Manifests.read(conf, dir).isPresent()
+          || Manifests.header(conf, dir).isPresent()
           || fs.exists(new Path(p, STARTED))
           || fs.listStatus(p).length == 0) {
         return;

@@ -3,7 +3,6 @@ package dev.longmix.jobs.spark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,23 +17,31 @@ import org.apache.spark.api.java.JavaSparkContext;
 public final class ParquetFooters {
   private ParquetFooters() {}
 
-  /** The data files of {@code dir} (Spark's reader skips names starting with _ or .). */
-  public static List<String> dataFiles(HadoopConf conf, String dir) {
+  /** A data file of a dataset and its size. */
+  public record DataFile(String path, long bytes) implements java.io.Serializable {}
+
+  /** The data files of {@code dir} (Spark's reader skips names starting with _ or .), by path. */
+  public static List<DataFile> list(HadoopConf conf, String dir) {
     try {
       Path p = new Path(dir);
       FileSystem fs = p.getFileSystem(conf.get());
-      List<String> out = new ArrayList<>();
+      List<DataFile> out = new ArrayList<>();
       for (FileStatus s : fs.listStatus(p)) {
         String name = s.getPath().getName();
         if (s.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-          out.add(s.getPath().toString());
+          out.add(new DataFile(s.getPath().toString(), s.getLen()));
         }
       }
-      Collections.sort(out);
+      out.sort(java.util.Comparator.comparing(DataFile::path));
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
+  }
+
+  /** The paths of {@link #list}. */
+  public static List<String> dataFiles(HadoopConf conf, String dir) {
+    return list(conf, dir).stream().map(DataFile::path).toList();
   }
 
   /** The row count of {@code dir}: the sum of its data files' footer counts, read by the tasks. */

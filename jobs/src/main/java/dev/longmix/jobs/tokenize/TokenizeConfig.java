@@ -74,6 +74,20 @@ public record TokenizeConfig(
         OPTIONS);
   }
 
+  /** This configuration writing to {@code dir} instead (the run command's ROOT/tokenized). */
+  public TokenizeConfig withOutput(String dir) {
+    return new TokenizeConfig(
+        input,
+        dir,
+        files,
+        tokenizer,
+        settings,
+        maxRejectFraction,
+        progressSeconds,
+        fingerprint,
+        resolved);
+  }
+
   /** Validates everything that can be checked without Spark, including reading the tokenizer. */
   public static TokenizeConfig from(Settings s, Configuration hadoop) {
     String input = s.string("input");

@@ -1,20 +1,21 @@
 package dev.longmix.jobs.tokenize;
 
 import dev.longmix.common.corpus.CorpusFormat;
-import dev.longmix.jobs.spark.DirectParquetFormat;
-import dev.longmix.jobs.spark.Frames;
+import dev.longmix.jobs.fast.DirectParquetFormat;
+import dev.longmix.jobs.fast.Frames;
+import dev.longmix.jobs.manifest.ManifestHeader;
+import dev.longmix.jobs.manifest.Manifests;
+import dev.longmix.jobs.manifest.RejectsManifest;
+import dev.longmix.jobs.manifest.TokenizeManifest;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.KeyedCounts;
 import dev.longmix.jobs.spark.LiveCounters;
-import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
 import dev.longmix.jobs.spark.ParquetFooters;
 import dev.longmix.jobs.spark.Progress;
-import dev.longmix.jobs.spark.Versions;
+import dev.longmix.jobs.spark.TaskHook;
 import java.io.PrintStream;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,27 +58,82 @@ public final class TokenizeJob {
 
   private TokenizeJob() {}
 
-  /** What a run did, with the counts that must reconcile. */
+  /**
+   * What a run did, with the counts that must reconcile.
+   *
+   * @param read records read: documents plus rejects
+   * @param documents documents written
+   * @param rejected records rejected, each a row of the rejects dataset
+   * @param tokens tokens written
+   * @param seconds in-job seconds
+   * @param acceptedRejectFraction whether the rejects stayed within --max-reject-fraction
+   * @param manifest the manifest body written beside the documents
+   */
   public record Result(
       long read,
       long documents,
       long rejected,
       long tokens,
-      Map<String, Map<String, Long>> domains,
-      Map<String, Long> rejectReasons,
       double seconds,
       boolean acceptedRejectFraction,
-      Map<String, Object> manifest) {}
+      TokenizeManifest manifest) {}
+
+  /** What the writing tasks counted, checked against what the written files hold. */
+  private record Counted(
+      Map<String, TokenizeManifest.DomainCounts> domains,
+      long documents,
+      long tokens,
+      Map<String, Long> reasons,
+      long rejected) {}
 
   public static Result run(SparkSession spark, TokenizeConfig cfg, PrintStream out) {
     long t0 = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     OutputGuard.begin(hconf.get(), cfg.output(), cfg.fingerprint());
-    List<InputFile> files = cfg.files();
-    Broadcast<String> tokenizer = jsc.broadcast(cfg.tokenizer().json());
     TokenizeCounters counters = new TokenizeCounters(spark.sparkContext());
 
+    writeDocuments(spark, cfg, counters, out, t0);
+    KeyedCounts reasons = writeRejects(spark, cfg, counters);
+    Counted counted = reconcile(jsc, hconf, cfg, counters, reasons);
+
+    long read = counted.documents() + counted.rejected();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double fraction = read == 0 ? 0 : (double) counted.rejected() / read;
+    boolean ok = fraction <= cfg.maxRejectFraction();
+    TokenizeManifest manifest = manifest(spark, cfg, counters, counted, seconds, fraction);
+    Manifests.write(
+        hconf.get(),
+        rejectsDir(cfg),
+        ManifestHeader.now(RejectsManifest.STAGE, true, cfg.fingerprint(), cfg.resolved()),
+        new RejectsManifest(
+            counted.rejected(),
+            counted.reasons(),
+            "source string, line long (0: the file itself), reason, detail, snippet"));
+    Manifests.write(
+        hconf.get(),
+        cfg.output(),
+        ManifestHeader.now(TokenizeManifest.STAGE, ok, cfg.fingerprint(), cfg.resolved()),
+        manifest);
+    return new Result(
+        read, counted.documents(), counted.rejected(), counted.tokens(), seconds, ok, manifest);
+  }
+
+  private static String rejectsDir(TokenizeConfig cfg) {
+    return cfg.output() + "/" + REJECTS_DIR;
+  }
+
+  /**
+   * Tokenizes every input file into the documents dataset: line files one task each (each task
+   * streams its files whole, so every document keeps its source and line), Parquet files through
+   * Spark's reader; rejects are counted here, per file, and recorded by {@link #writeRejects}.
+   */
+  private static void writeDocuments(
+      SparkSession spark, TokenizeConfig cfg, TokenizeCounters counters, PrintStream out, long t0) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    List<InputFile> files = cfg.files();
+    Broadcast<String> tokenizer = jsc.broadcast(cfg.tokenizer().json());
     List<InputFile> lineFiles = new ArrayList<>();
     List<InputFile> parquetFiles = new ArrayList<>();
     for (InputFile f : files) {
@@ -86,15 +142,19 @@ public final class TokenizeJob {
     Map<String, InputFile> parquetByPath = ParquetInput.byPath(parquetFiles);
     JavaRDD<InternalRow> docs =
         jsc.parallelize(lineFiles, Math.max(1, lineFiles.size()))
-            .mapPartitions(new TokenizePartition(hconf, cfg.settings(), tokenizer, counters));
+            .mapPartitions(
+                TaskHook.wrap(
+                    "tokenize", new TokenizePartition(hconf, cfg.settings(), tokenizer, counters)));
     if (!parquetFiles.isEmpty()) {
       docs =
           docs.union(
               ParquetInput.read(spark, parquetFiles, cfg.settings())
                   .javaRDD()
                   .mapPartitions(
-                      new ParquetInput.Tokenize(
-                          cfg.settings(), tokenizer, counters, parquetByPath)));
+                      TaskHook.wrap(
+                          "tokenize",
+                          new ParquetInput.Tokenize(
+                              cfg.settings(), tokenizer, counters, parquetByPath))));
     }
     long totalBytes = Math.max(1, files.stream().mapToLong(InputFile::bytes).sum());
     try (LiveCounters live = new LiveCounters(spark.sparkContext());
@@ -123,17 +183,28 @@ public final class TokenizeJob {
           .format(DirectParquetFormat.NAME)
           .save(cfg.output());
     }
+  }
 
-    String rejectsDir = cfg.output() + "/" + REJECTS_DIR;
+  /**
+   * Records every reject with its reason: a second pass re-reads only the files that had any (a
+   * clean corpus is read once), plus the tokenizer's errors the first pass kept. The writing tasks
+   * tally the reasons, returned for {@link #reconcile}.
+   */
+  private static KeyedCounts writeRejects(
+      SparkSession spark, TokenizeConfig cfg, TokenizeCounters counters) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    List<InputFile> files = cfg.files();
     TreeSet<Integer> bad = new TreeSet<>(counters.filesWithRejects.value());
     List<InputFile> badFiles = new ArrayList<>();
     List<InputFile> badParquet = new ArrayList<>();
     for (int i : bad) {
       (files.get(i).format() == CorpusFormat.PARQUET ? badParquet : badFiles).add(files.get(i));
     }
+    Map<String, InputFile> parquetByPath = ParquetInput.byPath(badParquet);
     JavaRDD<Row> rejects =
         jsc.parallelize(badFiles, Math.max(1, badFiles.size()))
-            .mapPartitions(new RejectsPartition(hconf, cfg.settings()));
+            .mapPartitions(TaskHook.wrap("tokenize", new RejectsPartition(hconf, cfg.settings())));
     List<Row> tokenizerErrors = new ArrayList<>();
     for (RejectRecord r : counters.tokenizerErrors.value()) {
       tokenizerErrors.add(
@@ -145,9 +216,10 @@ public final class TokenizeJob {
           rejects.union(
               ParquetInput.read(spark, badParquet, cfg.settings())
                   .javaRDD()
-                  .mapPartitions(new ParquetInput.Rejects(cfg.settings(), parquetByPath)));
+                  .mapPartitions(
+                      TaskHook.wrap(
+                          "tokenize", new ParquetInput.Rejects(cfg.settings(), parquetByPath))));
     }
-    // The rejects' reasons are tallied by the tasks that write them.
     KeyedCounts reasonCounts =
         KeyedCounts.register(spark.sparkContext(), "longmix.reject.reasons", 1);
     spark
@@ -162,22 +234,29 @@ public final class TokenizeJob {
         .write()
         .mode(SaveMode.Overwrite)
         .option("compression", "zstd")
-        .parquet(rejectsDir);
+        .parquet(rejectsDir(cfg));
+    return reasonCounts;
+  }
 
-    // Counts: the writing tasks tallied them (each partition's successful attempt once), and the
-    // committed files' footers must hold exactly as many rows: what the manifest says is what
-    // exists. Footers only, so this costs a few reads per file, not a pass over the data.
-    Map<String, Map<String, Long>> domains = new TreeMap<>();
+  /**
+   * The counts the writing tasks tallied (each partition's successful attempt once), checked
+   * against the committed files' footers: what the manifest says is what exists. Footers only, so
+   * this costs a few reads per file, not a pass over the data.
+   */
+  private static Counted reconcile(
+      JavaSparkContext jsc,
+      HadoopConf hconf,
+      TokenizeConfig cfg,
+      TokenizeCounters counters,
+      KeyedCounts reasonCounts) {
+    Map<String, TokenizeManifest.DomainCounts> domains = new TreeMap<>();
     long documents = 0;
     long tokens = 0;
     for (Map.Entry<String, long[]> e : counters.domains.value().entrySet()) {
-      Map<String, Long> d = new LinkedHashMap<>();
-      d.put("documents", e.getValue()[0]);
-      d.put("tokens", e.getValue()[1]);
-      d.put("chars", e.getValue()[2]);
-      domains.put(e.getKey(), d);
-      documents += e.getValue()[0];
-      tokens += e.getValue()[1];
+      long[] v = e.getValue();
+      domains.put(e.getKey(), new TokenizeManifest.DomainCounts(v[0], v[1], v[2]));
+      documents += v[0];
+      tokens += v[1];
     }
     Map<String, Long> reasons = new TreeMap<>();
     long rejected = 0;
@@ -186,7 +265,7 @@ public final class TokenizeJob {
       rejected += e.getValue()[0];
     }
     long documentRows = ParquetFooters.rows(jsc, hconf, cfg.output());
-    long rejectRows = ParquetFooters.rows(jsc, hconf, rejectsDir);
+    long rejectRows = ParquetFooters.rows(jsc, hconf, rejectsDir(cfg));
     if (documents != counters.documents()
         || tokens != counters.tokens()
         || documentRows != documents
@@ -207,57 +286,42 @@ public final class TokenizeJob {
               documentRows,
               rejectRows));
     }
-    long read = documents + rejected;
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    double fraction = read == 0 ? 0 : (double) rejected / read;
-    boolean ok = fraction <= cfg.maxRejectFraction();
+    return new Counted(domains, documents, tokens, reasons, rejected);
+  }
 
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("stage", "tokenize");
-    m.put("complete", ok);
-    m.put("fingerprint", cfg.fingerprint());
-    m.put("created", Instant.now().toString());
-    m.put("config", cfg.resolved());
-    m.put("tokenizer", cfg.tokenizer().describe());
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("path", cfg.input());
-    input.put("files", files.size());
-    input.put("bytes", files.stream().mapToLong(InputFile::bytes).sum());
-    m.put("input", input);
-    Map<String, Object> counts = new LinkedHashMap<>();
-    counts.put("read", read);
-    counts.put("documents", documents);
-    counts.put("rejected", rejected);
-    counts.put("tokens", tokens);
-    counts.put("reject_fraction", fraction);
-    counts.put("max_reject_fraction", cfg.maxRejectFraction());
-    m.put("counts", counts);
-    m.put("domains", domains);
-    m.put("reject_reasons", reasons);
-    m.put("rejects_path", rejectsDir);
-    Map<String, Object> timing = new LinkedHashMap<>();
-    timing.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    timing.put("tokens_per_second", Math.round(tokens / Math.max(seconds, 1e-9)));
-    timing.put("cores", spark.sparkContext().defaultParallelism());
-    m.put("timing", timing);
-    if (counters.words() > 0) {
-      Map<String, Object> memo = new LinkedHashMap<>();
-      memo.put("words", counters.words());
-      memo.put("memoized", counters.wordsMemoized());
-      memo.put("memoized_fraction", (double) counters.wordsMemoized() / counters.words());
-      m.put("word_memo", memo);
-    }
-    m.put("versions", Versions.all());
-    Map<String, Object> rejectsManifest = new LinkedHashMap<>();
-    rejectsManifest.put("stage", "tokenize-rejects");
-    rejectsManifest.put("complete", true);
-    rejectsManifest.put("fingerprint", cfg.fingerprint());
-    rejectsManifest.put("rejected", rejected);
-    rejectsManifest.put("reject_reasons", reasons);
-    rejectsManifest.put(
-        "schema", "source string, line long (0: the file itself), reason, detail, snippet");
-    Manifests.write(hconf.get(), rejectsDir, rejectsManifest);
-    Manifests.write(hconf.get(), cfg.output(), m);
-    return new Result(read, documents, rejected, tokens, domains, reasons, seconds, ok, m);
+  private static TokenizeManifest manifest(
+      SparkSession spark,
+      TokenizeConfig cfg,
+      TokenizeCounters counters,
+      Counted c,
+      double seconds,
+      double rejectFraction) {
+    TokenizerSource t = cfg.tokenizer();
+    return new TokenizeManifest(
+        new TokenizeManifest.Tokenizer(t.spec(), t.origin(), t.sha256()),
+        new TokenizeManifest.Input(
+            cfg.input(),
+            cfg.files().size(),
+            cfg.files().stream().mapToLong(InputFile::bytes).sum()),
+        new TokenizeManifest.Counts(
+            c.documents() + c.rejected(),
+            c.documents(),
+            c.rejected(),
+            c.tokens(),
+            rejectFraction,
+            cfg.maxRejectFraction()),
+        c.domains(),
+        c.reasons(),
+        rejectsDir(cfg),
+        new TokenizeManifest.Timing(
+            Math.round(seconds * 1000) / 1000.0,
+            Math.round(c.tokens() / Math.max(seconds, 1e-9)),
+            spark.sparkContext().defaultParallelism()),
+        counters.words() == 0
+            ? null
+            : new TokenizeManifest.WordMemo(
+                counters.words(),
+                counters.wordsMemoized(),
+                (double) counters.wordsMemoized() / counters.words()));
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.jobs.LocalSpark;
-import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.spark.StageProgress;
 import dev.longmix.jobs.tokenize.TokenizeJob;
 import java.io.ByteArrayOutputStream;
@@ -101,7 +100,7 @@ class HistogramJobTest {
     }
 
     // The totals come from the input's manifest, as tokenize writes it.
-    Manifests.write(
+    dev.longmix.jobs.TestManifests.write(
         spark.sparkContext().hadoopConfiguration(),
         in,
         Map.of("counts", Map.of("documents", 2000, "tokens", tokens)));

@@ -2,18 +2,15 @@ package dev.longmix.jobs.pack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.longmix.common.pack.RowFragment;
 import dev.longmix.jobs.LocalSpark;
-import dev.longmix.jobs.spark.DirectParquetFormat;
+import dev.longmix.jobs.fast.DirectParquetFormat;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.ParquetFooters;
 import dev.longmix.jobs.spark.StageProgress;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,27 +63,63 @@ class IdsScanTest {
   /** One row as long as everything: each selected document's one item is one fragment. */
   static final int SEQ_LEN = 1 << 30;
 
+  /**
+   * The ids pass over {@code path} for one item per document of {@code lengths} (the whole
+   * document, at the start given), the documents found in their files by the selection's own read
+   * ({@link MetaScan}).
+   */
   private List<RowFragment> scan(
-      String path, TreeMap<Long, List<Row>> perDoc, long documents, long tokens) {
+      String path, TreeMap<Long, long[]> selected, long documents, long tokens) {
     SparkSession spark = LocalSpark.get();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     StageProgress p =
         StageProgress.create(spark, "test", 0, new PrintStream(OutputStream.nullOutputStream()));
+    StageProgress.Pass metaPass = p.pass("meta", "documents", 1, 1, 1, false);
     StageProgress.Pass pass = p.pass("ids", "documents", 1, 1, 1, true);
     List<String> files = ParquetFooters.dataFiles(conf, path);
+    // Two groups, so a task reads several files and one file's items never reach another task.
+    List<int[]> groups = new ArrayList<>();
+    for (int g = 0; g < 2; g++) {
+      final int k = g;
+      groups.add(
+          java.util.stream.IntStream.range(0, files.size()).filter(i -> i % 2 == k).toArray());
+    }
+    var bconf = jsc.broadcast(conf);
+    var bfiles = jsc.broadcast(files);
+    String[] domains = {"d0", "d1", "d2"};
+    SelectedItems all = new SelectedItems(domains);
+    for (DocMeta m :
+        jsc.parallelize(groups, groups.size())
+            .mapPartitions(new MetaScan(bconf, bfiles, metaPass))
+            .collect()) {
+      for (int i = 0; i < m.size(); i++) {
+        long[] sel = selected.get(m.docIds()[i]);
+        if (sel != null) {
+          int d = Integer.parseInt(m.domain(i).substring(1));
+          int n = m.nTokens()[i];
+          all.add(sel[0], m.docIds()[i], 0, 1, d, 0, n, n, false, m.file());
+        }
+      }
+    }
+    // Placed as the driver path does: packing order, starts, then one block per group.
+    SelectedItems placedAll = all.forPacking();
+    placedAll.place(0);
+    int[] groupOfFile = new int[files.size()];
+    for (int g = 0; g < groups.size(); g++) {
+      for (int f : groups.get(g)) {
+        groupOfFile[f] = g;
+      }
+    }
+    List<SelectedItems> placed = Arrays.asList(placedAll.byGroup(groupOfFile, groups.size()));
     List<RowFragment> rows =
-        jsc.parallelize(files, files.size())
-            .mapPartitions(
-                new IdsScan(
-                    jsc.broadcast(conf),
-                    jsc.broadcast(new IdsScan.SelectedDocs(perDoc)),
-                    pass,
-                    SEQ_LEN,
-                    1))
+        jsc.parallelize(placed, groups.size())
+            .mapPartitionsWithIndex(
+                new IdsScan(bconf, bfiles, jsc.broadcast(groups), domains, pass, SEQ_LEN, 1), true)
             .collect();
     assertEquals(documents, pass.items(), "documents read, for the progress line");
     assertEquals(tokens, pass.tokens(), "ids read, for the progress line");
+    assertEquals(documents, metaPass.items(), "documents the selection's read counted");
     return rows;
   }
 
@@ -108,30 +141,37 @@ class IdsScanTest {
     options.forEach(w::option);
     w.format(format).save(path);
 
-    // Select every third document, each with one item: the whole document, placed after the
-    // previous one; then each document's ids come back as one fragment.
-    TreeMap<Long, List<Row>> perDoc = new TreeMap<>();
+    // Select every third document, each with one item: the whole document. Items are placed in
+    // their packing order (the order key here: the doc id), so each document's ids come back as
+    // one fragment at the running sum of the lengths before it.
+    TreeMap<Long, long[]> selected = new TreeMap<>();
     TreeMap<Long, int[]> expected = new TreeMap<>();
-    long at = 0;
+    TreeMap<Long, String> domainOf = new TreeMap<>();
     for (Row d : docs) {
       long id = d.getLong(0);
       int len = d.getInt(2);
       if (id % 3 == 0 && len > 0) {
-        perDoc.put(id, List.of(RowFactory.create(at, d.getString(1), 0, 1, 0, len)));
-        at += len;
+        selected.put(id, new long[] {id});
+        domainOf.put(id, d.getString(1));
         @SuppressWarnings("unchecked")
         List<Integer> ids = (List<Integer>) d.get(3);
         expected.put(id, ids.stream().mapToInt(Integer::intValue).toArray());
       }
     }
+    TreeMap<Long, Long> startOf = new TreeMap<>();
+    long at = 0;
+    for (Map.Entry<Long, int[]> e : expected.entrySet()) {
+      startOf.put(e.getKey(), at);
+      at += e.getValue().length;
+    }
     long tokens = docs.stream().mapToLong(d -> d.getInt(2)).sum();
-    List<RowFragment> got = scan(path, perDoc, docs.size(), tokens);
+    List<RowFragment> got = scan(path, selected, docs.size(), tokens);
     TreeMap<Long, int[]> actual = new TreeMap<>();
     for (RowFragment f : got) {
       actual.put(f.docId(), f.tokens());
       assertEquals(0, f.row());
-      assertEquals(perDoc.get(f.docId()).get(0).getLong(0), f.offsetInRow(), "placed at");
-      assertEquals(perDoc.get(f.docId()).get(0).getString(1), f.domain());
+      assertEquals(domainOf.get(f.docId()), f.domain());
+      assertEquals(startOf.get(f.docId()), f.offsetInRow(), "placed at");
     }
     assertEquals(expected.keySet(), actual.keySet(), format + " " + options);
     expected.forEach((id, ids) -> assertArrayEquals(ids, actual.get(id), "doc " + id));
@@ -169,53 +209,5 @@ class IdsScanTest {
   @Test
   void dictionaryEncodedIdsThroughTheColumnReader() {
     check("parquet", Map.of());
-  }
-
-  @Test
-  void levelsDecodeRleAndBitPackedRuns() {
-    // RLE run of 5 zeros, a bit-packed group of 8 (1,0,1,1,0,0,0,1), an RLE run of 3 ones.
-    byte[] runs = {
-      (byte) (5 << 1), 0, (byte) ((1 << 1) | 1), (byte) 0b10001101, (byte) (3 << 1), 1
-    };
-    ByteBuffer b = ByteBuffer.allocate(4 + runs.length + 2).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(runs.length).put(runs).put((byte) 42).put((byte) 43).flip();
-    byte[] out = new byte[16];
-    IdsScan.levels(b, out, 16);
-    assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1}, out);
-    assertEquals(42, b.get(), "left just after the levels");
-    ByteBuffer shortRuns = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
-    shortRuns.putInt(2).put((byte) (2 << 1)).put((byte) 1).flip();
-    assertThrows(IllegalStateException.class, () -> IdsScan.levels(shortRuns, new byte[3], 3));
-  }
-
-  @Test
-  void rowStartsAreWhereRepetitionLevelsAreZero() {
-    // RLE run of 5 zeros, a bit-packed group of 8 (1,0,1,1,0,0,0,1), an RLE run of 3 ones.
-    byte[] runs = {
-      (byte) (5 << 1), 0, (byte) ((1 << 1) | 1), (byte) 0b10001101, (byte) (3 << 1), 1
-    };
-    ByteBuffer b = ByteBuffer.allocate(4 + runs.length + 1).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(runs.length).put(runs).put((byte) 42).flip();
-    int[] starts = new int[16];
-    int n = IdsScan.rowStarts(b, starts, 16);
-    assertArrayEquals(new int[] {0, 1, 2, 3, 4, 6, 9, 10, 11}, Arrays.copyOf(starts, n));
-    assertEquals(42, b.get(), "left just after the levels");
-    b.rewind();
-    assertEquals(false, IdsScan.allOnes(b, 16), "zeros among the levels");
-  }
-
-  @Test
-  void allOnesReadsRunsAndBitPackedGroupsUpToTheLevelCount() {
-    // RLE run of 5 ones, a bit-packed group of eight 1s, a group of six 1s padded with 0s.
-    byte[] runs = {(byte) (5 << 1), 1, (byte) ((2 << 1) | 1), (byte) 0xFF, (byte) 0b00111111};
-    ByteBuffer b = ByteBuffer.allocate(4 + runs.length + 1).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(runs.length).put(runs).put((byte) 42).flip();
-    assertEquals(true, IdsScan.allOnes(b, 19));
-    assertEquals(42, b.get(), "left just after the levels");
-    b.rewind();
-    assertEquals(false, IdsScan.allOnes(b, 20), "the twentieth level is a 0");
-    ByteBuffer five = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
-    five.putInt(2).put((byte) (5 << 1)).put((byte) 1).flip();
-    assertThrows(IllegalStateException.class, () -> IdsScan.allOnes(five, 8), "fewer levels");
   }
 }

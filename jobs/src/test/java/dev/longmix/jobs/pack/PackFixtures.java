@@ -3,7 +3,6 @@ package dev.longmix.jobs.pack;
 import dev.longmix.jobs.cli.Settings;
 import dev.longmix.jobs.histogram.HistogramConfig;
 import dev.longmix.jobs.histogram.HistogramJob;
-import dev.longmix.jobs.spark.Manifests;
 import dev.longmix.jobs.tokenize.TokenizeJob;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -70,7 +69,7 @@ final class PackFixtures {
     m.put("complete", true);
     m.put("fingerprint", "fixture");
     m.put("tokenizer", Map.of("sha256", "none"));
-    Manifests.write(spark.sparkContext().hadoopConfiguration(), f.input, m);
+    dev.longmix.jobs.TestManifests.write(spark.sparkContext().hadoopConfiguration(), f.input, m);
     HistogramJob.run(
         spark, HistogramConfig.of(f.input, f.histogram, 4096, "fixture", Map.of()), QUIET);
     return f;

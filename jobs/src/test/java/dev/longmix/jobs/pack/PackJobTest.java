@@ -3,6 +3,7 @@ package dev.longmix.jobs.pack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.longmix.common.pack.PackOutcome;
 import dev.longmix.jobs.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -101,15 +101,12 @@ class PackJobTest {
     }
     assertEquals(budget - budget % SEQ_LEN, tokens);
     if (strategy.equals("per-source")) {
-      @SuppressWarnings("unchecked")
-      Map<String, Map<String, Object>> domains =
-          (Map<String, Map<String, Object>>)
-              ((Map<String, Object>) r.manifest().get("report")).get("domains");
-      for (Map.Entry<String, Map<String, Object>> e : domains.entrySet()) {
-        double planned = (Double) e.getValue().get("planned_share");
-        double achieved = (Double) e.getValue().get("achieved_share");
+      for (PackOutcome.DomainOutcome d : r.manifest().report().domains().values()) {
         assertEquals(
-            planned, achieved, 1.0 / budget, "per-source fills " + e.getKey() + " exactly");
+            d.plannedShare(),
+            d.achievedShare(),
+            1.0 / budget,
+            "per-source fills " + d.domain() + " exactly");
       }
     }
   }
@@ -129,29 +126,25 @@ class PackJobTest {
       "--tail",
       "pad"
     };
-    // a: the default, items sorted, placed and grouped on the driver and broadcast
+    // a: the default, items sorted and placed on the driver, files read in Spark's groups
     String a = dir.resolve("det-a").toString();
     PackJob.Result resultA = fx.pack(spark, a, args);
     PackFixtures other = PackFixtures.write(spark, dir.resolve("repartitioned"), 7);
-    // b: other partitioning, distributed sort and prefix sum, selected ids shuffled to the items
+    // b: other files, sorted and placed distributed by order-key ranges
     String b = dir.resolve("det-b").toString();
-    // c: distributed sort and prefix sum, items broadcast to the ids scan
+    // c: distributed, and every file a task of its own (groups of at most one file)
     String c = dir.resolve("det-c").toString();
-    String before = spark.conf().get("spark.sql.shuffle.partitions");
+    String groupBytes = "spark.sql.files.maxPartitionBytes";
     PackJob.Result resultB;
     PackJob.Result resultC;
     try {
-      spark.conf().set(PackJob.DRIVER_ITEMS_KEY, "0");
-      spark.conf().set("spark.sql.shuffle.partitions", "9");
-      spark.conf().set(PackJob.BROADCAST_ITEMS_KEY, "0");
+      spark.conf().set(Placement.DRIVER_ITEMS_KEY, "0");
       resultB = other.pack(spark, b, args);
-      spark.conf().set("spark.sql.shuffle.partitions", "4");
-      spark.conf().unset(PackJob.BROADCAST_ITEMS_KEY);
+      spark.conf().set(groupBytes, "1");
       resultC = fx.pack(spark, c, args);
     } finally {
-      spark.conf().set("spark.sql.shuffle.partitions", before);
-      spark.conf().unset(PackJob.BROADCAST_ITEMS_KEY);
-      spark.conf().unset(PackJob.DRIVER_ITEMS_KEY);
+      spark.conf().unset(groupBytes);
+      spark.conf().unset(Placement.DRIVER_ITEMS_KEY);
     }
     List<Row> ra = PackFixtures.rows(spark, a);
     for (String other2 : List.of(b, c)) {
@@ -177,15 +170,10 @@ class PackJobTest {
                 .first()
                 .getLong(0));
     for (PackJob.Result r : List.of(resultA, resultB, resultC)) {
-      assertEquals(fromFiles, counts(r).get("content_digest"));
+      assertEquals(fromFiles, r.manifest().counts().contentDigest());
     }
     Row last = ra.get(ra.size() - 1);
     assertEquals(budget % 1000 == 0 ? 0 : 1000 - budget % 1000, last.getInt(4));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> counts(PackJob.Result r) {
-    return (Map<String, Object>) r.manifest().get("counts");
   }
 
   @Test
@@ -262,13 +250,13 @@ class PackJobTest {
                 "--conf",
                 "spark.sql.shuffle.partitions=" + (i == 0 ? 3 : 11),
                 "--conf",
-                PackJob.BROADCAST_ITEMS_KEY + "=" + (i == 0 ? 0 : 1_000_000)
+                Placement.DRIVER_ITEMS_KEY + "=" + (i == 0 ? 0 : 1_000_000)
               },
               PackFixtures.QUIET,
               System.err);
       assertEquals(0, code, masters[i]);
       com.fasterxml.jackson.databind.JsonNode m =
-          dev.longmix.jobs.spark.Manifests.read(new org.apache.hadoop.conf.Configuration(), out)
+          dev.longmix.jobs.TestManifests.json(new org.apache.hadoop.conf.Configuration(), out)
               .orElseThrow();
       digests[i] = m.path("counts").path("content_digest").asText();
       assertEquals(masters[i], m.path("config").path("master").asText());

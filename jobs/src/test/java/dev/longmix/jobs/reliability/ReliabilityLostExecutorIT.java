@@ -3,7 +3,7 @@ package dev.longmix.jobs.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.longmix.common.demo.SampleCorpus;
+import dev.longmix.demo.SampleCorpus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

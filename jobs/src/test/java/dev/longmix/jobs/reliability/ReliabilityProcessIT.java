@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longmix.common.demo.SampleCorpus;
+import dev.longmix.demo.SampleCorpus;
 import dev.longmix.jobs.spark.OutputGuard;
 import java.io.IOException;
 import java.io.Writer;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longmix.common.demo.SampleCorpus;
+import dev.longmix.demo.SampleCorpus;
 import dev.longmix.jobs.ExitCode;
 import dev.longmix.jobs.TestData;
-import dev.longmix.jobs.spark.Manifests;
+import dev.longmix.jobs.manifest.Manifests;
 import dev.longmix.jobs.spark.Sessions;
 import java.net.URI;
 import java.nio.file.Files;
@@ -209,7 +209,8 @@ class S3FaultsIT {
                 && r.path().startsWith(prefix + "packed/")
                 && r.path().endsWith(".pendingset"));
     for (String stage : List.of("tokenized", "histogram")) {
-      JsonNode m = Manifests.read(direct.hadoop(), root + "/" + stage).orElseThrow();
+      JsonNode m =
+          dev.longmix.jobs.TestManifests.json(direct.hadoop(), root + "/" + stage).orElseThrow();
       assertTrue(m.path("complete").asBoolean(), stage + " completed before pack failed");
     }
     assertEquals(List.of(), visibleData("outage/packed"), "data files a reader would see");
@@ -325,8 +326,8 @@ class S3FaultsIT {
     }
     Configuration h = direct.hadoop();
     for (String stage : List.of("tokenized", "histogram", "packed")) {
-      JsonNode x = Manifests.read(h, expectedRoot + "/" + stage).orElseThrow();
-      JsonNode y = Manifests.read(h, actualRoot + "/" + stage).orElseThrow();
+      JsonNode x = dev.longmix.jobs.TestManifests.json(h, expectedRoot + "/" + stage).orElseThrow();
+      JsonNode y = dev.longmix.jobs.TestManifests.json(h, actualRoot + "/" + stage).orElseThrow();
       assertTrue(y.path("complete").asBoolean(), stage + " complete");
       assertEquals(x.path("counts"), y.path("counts"), stage + " manifest counts");
       assertEquals(x.path("domains"), y.path("domains"), stage + " manifest domains");

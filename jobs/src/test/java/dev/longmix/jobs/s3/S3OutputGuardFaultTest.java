@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.longmix.jobs.spark.Manifests;
+import dev.longmix.jobs.manifest.Manifests;
 import dev.longmix.jobs.spark.OutputGuard;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -56,7 +56,8 @@ class S3OutputGuardFaultTest {
           o.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
       }
-      Manifests.write(setup, dir, Map.of("fingerprint", "fp1", "complete", true));
+      dev.longmix.jobs.TestManifests.write(
+          setup, dir, Map.of("fingerprint", "fp1", "complete", true));
       assertEquals(
           OutputGuard.Decision.SKIP, OutputGuard.decide(conf, "output", dir, "fp1", false, false));
 

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longmix.common.demo.SampleCorpus;
+import dev.longmix.demo.SampleCorpus;
 import dev.longmix.jobs.Main;
 import dev.longmix.jobs.TestData;
-import dev.longmix.jobs.spark.Manifests;
+import dev.longmix.jobs.manifest.Manifests;
 import dev.longmix.jobs.spark.Sessions;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -107,8 +107,8 @@ final class S3TokenizeCheck {
     }
 
     // Same manifest counts; no credential in any manifest on S3.
-    JsonNode lm = Manifests.read(new Configuration(), localOut).orElseThrow();
-    JsonNode sm = Manifests.read(hconf, s3Out).orElseThrow();
+    JsonNode lm = dev.longmix.jobs.TestManifests.json(new Configuration(), localOut).orElseThrow();
+    JsonNode sm = dev.longmix.jobs.TestManifests.json(hconf, s3Out).orElseThrow();
     assertTrue(sm.path("complete").asBoolean(), sm.toString());
     assertTrue(sm.path("counts").path("documents").asLong() > 0, sm.toString());
     for (String k : List.of("counts", "domains", "reject_reasons")) {
@@ -170,11 +170,15 @@ final class S3TokenizeCheck {
     remoteRun.addAll(s3.confArgs());
     Run rr = main(remoteRun);
     assertEquals(0, rr.code(), "s3 pipeline:\n" + rr.out() + rr.err());
-    JsonNode lh = Manifests.read(new Configuration(), localRoot + "/histogram").orElseThrow();
-    JsonNode sh = Manifests.read(hconf, s3Root + "/histogram").orElseThrow();
+    JsonNode lh =
+        dev.longmix.jobs.TestManifests.json(new Configuration(), localRoot + "/histogram")
+            .orElseThrow();
+    JsonNode sh = dev.longmix.jobs.TestManifests.json(hconf, s3Root + "/histogram").orElseThrow();
     assertEquals(lh.path("domains"), sh.path("domains"), "histogram");
-    JsonNode lp = Manifests.read(new Configuration(), localRoot + "/packed").orElseThrow();
-    JsonNode sp = Manifests.read(hconf, s3Root + "/packed").orElseThrow();
+    JsonNode lp =
+        dev.longmix.jobs.TestManifests.json(new Configuration(), localRoot + "/packed")
+            .orElseThrow();
+    JsonNode sp = dev.longmix.jobs.TestManifests.json(hconf, s3Root + "/packed").orElseThrow();
     assertTrue(lp.path("counts").path("rows").asLong() > 0, lp.toString());
     assertEquals(lp.path("counts"), sp.path("counts"), "packed rows, tokens, tail and digest");
     for (String stage : List.of("tokenized", "histogram", "packed")) {

@@ -31,7 +31,7 @@ class OutputGuardTest {
         o.write(f.getBytes(StandardCharsets.UTF_8));
       }
     }
-    Manifests.write(conf, dir, Map.of("fingerprint", "fp1", "complete", true));
+    dev.longmix.jobs.TestManifests.write(conf, dir, Map.of("fingerprint", "fp1", "complete", true));
     assertEquals(
         OutputGuard.Decision.SKIP, OutputGuard.decide(conf, "output", dir, "fp1", false, false));
 

@@ -1,0 +1,86 @@
+package dev.longmix.jobs.manifest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.longmix.common.pack.PackOutcome;
+import dev.longmix.common.plan.PlanConfig;
+import dev.longmix.common.select.PoolCutoff;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pack stage's manifest body: how the rows were made (inputs, plan, cutoffs), what they hold
+ * against the plan ({@link PackOutcome.Report}), and the counts a reader checks first.
+ *
+ * @param inputFingerprint the tokenized dataset's fingerprint
+ * @param input the tokenized dataset
+ * @param histogram the histogram the plan was made from
+ * @param tokenizerSha256 the tokenizer's hash, from the tokenized dataset
+ * @param seed the seed of every keyed draw
+ * @param planConfig the plan's settings
+ * @param plan the plan as printed, one line per element
+ * @param cutoffs where each pool's selection ended
+ * @param report target versus achieved
+ * @param repetition how much of the output is repeated items
+ * @param counts rows, tokens, tail and the content digest
+ * @param schema the rows' Spark schema
+ * @param seconds in-job seconds
+ */
+public record PackManifest(
+    String inputFingerprint,
+    String input,
+    String histogram,
+    String tokenizerSha256,
+    long seed,
+    PlanConfig planConfig,
+    List<String> plan,
+    Map<String, PoolCutoff> cutoffs,
+    PackOutcome.Report report,
+    Repetition repetition,
+    Counts counts,
+    String schema,
+    double seconds) {
+
+  public static final String STAGE = "pack";
+
+  /** Selected items, those that are a second or later copy, their tokens, the highest copy. */
+  public record Repetition(long items, long repeatedItems, long repeatedTokens, int maxCopy) {}
+
+  /**
+   * The output's counts.
+   *
+   * @param seqLen tokens per row
+   * @param tail what happened to the last partial row: drop or pad
+   * @param rows rows written
+   * @param contentDigest the rows' content digest (hex; README says how to recompute it)
+   * @param selectedTokens tokens the selection took (the budget)
+   * @param outputTokens tokens written, padding included
+   * @param droppedTailTokens selected tokens in the dropped partial last row
+   * @param padTokens pad ids written
+   * @param batchesOf4M the output in training batches of 4M tokens
+   */
+  public record Counts(
+      int seqLen,
+      String tail,
+      long rows,
+      String contentDigest,
+      long selectedTokens,
+      long outputTokens,
+      long droppedTailTokens,
+      long padTokens,
+      @JsonProperty("batches_of_4M") double batchesOf4M) {
+
+    /** The counts of {@code o}. */
+    public static Counts of(PackOutcome o) {
+      return new Counts(
+          o.seqLen(),
+          o.tail(),
+          o.rows(),
+          o.contentDigest(),
+          o.selectedTokens(),
+          o.outputTokens(),
+          o.droppedTailTokens(),
+          o.padTokens(),
+          o.batches());
+    }
+  }
+}
