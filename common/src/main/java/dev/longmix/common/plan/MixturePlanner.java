@@ -4,7 +4,6 @@ import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.histogram.LengthHistogram;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +33,30 @@ public final class MixturePlanner {
    * @throws InfeasiblePlanException when a pool cannot be filled under the infeasible policy
    */
   public static Plan plan(LengthHistogram histogram, PlanConfig config) {
+    checkFits(histogram, config);
+    // The recipe draws the global and cut strategies from one pool, where each domain's share is a
+    // random outcome around its expectation; with book-sized items that noise is many points at
+    // small budgets. We draw them stratified instead: one pool per domain whose budget is the
+    // domain's expected share of the single pool, with the single pool's rates. Same expected
+    // mixture and long share, but the domain shares are met exactly. The single pool is still what
+    // the recipe's keep rule is checked on.
+    PoolPlan single = config.strategy().budgetsPerDomain() ? null : singlePool(histogram, config);
+    Map<String, Double> targets =
+        single == null
+            ? targetShares(histogram, config)
+            : expectedShares(histogram, single, config);
+    List<PoolPlan> pools =
+        domainPools(histogram, config, largestRemainder(config.budgetTokens(), targets), single);
+    List<DomainPlan> domains = domainPlans(histogram, config, pools, targets);
+    Plan plan = new Plan(config, pools, domains);
+    List<String> problems = problems(plan, single == null ? pools : List.of(single), targets);
+    if (!problems.isEmpty()) {
+      throw new InfeasiblePlanException(plan, problems);
+    }
+    return new Plan(config, byLengthClass(pools, config.maxCopies()), domains);
+  }
+
+  private static void checkFits(LengthHistogram histogram, PlanConfig config) {
     if (histogram.longThreshold() != config.longThreshold()) {
       throw ConfigException.invalid(
           PlanConfig.LONG_THRESHOLD,
@@ -45,147 +68,132 @@ public final class MixturePlanner {
     if (histogram.tokens() == 0) {
       throw new IllegalArgumentException("the histogram holds no tokens; nothing to plan");
     }
-    List<String> domains = histogram.domains();
-    Map<String, Double> natural = new TreeMap<>();
-    for (String d : domains) {
-      natural.put(d, histogram.tokenShare(d));
+  }
+
+  /** The one pool of the whole corpus, at the rates the strategy gives it. */
+  private static PoolPlan singlePool(LengthHistogram histogram, PlanConfig config) {
+    long longTokens = 0;
+    long tokens = 0;
+    long longDocs = 0;
+    long docs = 0;
+    for (String d : histogram.domains()) {
+      longTokens += histogram.longTokens(d);
+      tokens += histogram.tokens(d);
+      longDocs += histogram.longDocuments(d);
+      docs += histogram.documents(d);
     }
-    Strategy strategy = config.strategy();
+    return pool(
+        Plan.SINGLE_POOL,
+        histogram.domains(),
+        config.budgetTokens(),
+        longDocs,
+        longTokens,
+        docs - longDocs,
+        tokens - longTokens,
+        shortRate(config, longShare(longTokens, tokens - longTokens)),
+        config.maxCopies());
+  }
+
+  /** Each domain's expected share of the single pool's output at its time T*. */
+  private static Map<String, Double> expectedShares(
+      LengthHistogram histogram, PoolPlan single, PlanConfig config) {
     int k = config.maxCopies();
-    Map<String, Double> targets;
-    Double poolShortRate = null;
-    // The one pool of the global and cut strategies, as the recipe defines it; its keep rule is
-    // checked as a whole (its per-domain budgets below only stratify the draw).
-    PoolPlan single = null;
-    if (strategy.budgetsPerDomain()) {
-      targets = targetShares(histogram, config, natural);
-    } else {
-      // The recipe draws these strategies from one pool, where each domain's share is a random
-      // outcome around its expectation; with book-sized items that noise is many points at small
-      // budgets. We draw them stratified instead: one pool per domain whose budget is the domain's
-      // expected share of the single pool, with the single pool's rates. Same expected mixture
-      // and long share, but the domain shares are met exactly.
-      long lt = 0;
-      long st = 0;
-      for (String d : domains) {
-        lt += histogram.longTokens(d);
-        st += histogram.tokens(d) - histogram.longTokens(d);
-      }
-      double p = lt + st == 0 ? 0 : (double) lt / (lt + st);
-      double r = shortRate(config, p);
-      poolShortRate = r;
-      double time = expectedTime(config.budgetTokens(), lt, 1.0, st, r, k);
-      long ld = 0;
-      long sd = 0;
-      for (String d : domains) {
-        ld += histogram.longDocuments(d);
-        sd += histogram.documents(d) - histogram.longDocuments(d);
-      }
-      ClassPlan singleLong = classPlan(LengthClass.LONG, ld, lt, 1.0, time, k);
-      ClassPlan singleShort = classPlan(LengthClass.SHORT, sd, st, r, time, k);
-      single =
-          new PoolPlan(
-              Plan.SINGLE_POOL,
-              domains,
-              config.budgetTokens(),
-              time,
-              verdict(config.budgetTokens(), singleLong, singleShort, k),
-              singleLong,
-              singleShort);
-      Map<String, Double> expected = new TreeMap<>();
-      double sum = 0;
-      for (String d : domains) {
-        long dl = histogram.longTokens(d);
-        long ds = histogram.tokens(d) - dl;
-        double e = dl * Math.min(time, k) + ds * Math.min(r * time, k);
-        expected.put(d, e);
-        sum += e;
-      }
-      targets = new TreeMap<>();
-      for (String d : domains) {
-        targets.put(d, sum == 0 ? 0 : expected.get(d) / sum);
-      }
+    double time = single.expectedTime();
+    double r = single.shortClass().rate();
+    Map<String, Double> expected = new TreeMap<>();
+    double sum = 0;
+    for (String d : histogram.domains()) {
+      long dl = histogram.longTokens(d);
+      long ds = histogram.tokens(d) - dl;
+      double e = dl * Math.min(time, k) + ds * Math.min(r * time, k);
+      expected.put(d, e);
+      sum += e;
     }
-
-    Map<String, List<String>> poolDomains = new LinkedHashMap<>();
-    Map<String, Long> poolBudgets = new LinkedHashMap<>();
-    Map<String, Long> budgets = largestRemainder(config.budgetTokens(), targets);
-    for (String d : domains) {
-      poolDomains.put(d, List.of(d));
-      poolBudgets.put(d, budgets.get(d));
+    Map<String, Double> targets = new TreeMap<>();
+    for (String d : histogram.domains()) {
+      targets.put(d, sum == 0 ? 0 : expected.get(d) / sum);
     }
+    return targets;
+  }
 
+  /**
+   * One pool per domain with its budget; short documents at the single pool's rate when there is
+   * one, else at the rate the strategy gives the domain.
+   */
+  private static List<PoolPlan> domainPools(
+      LengthHistogram histogram, PlanConfig config, Map<String, Long> budgets, PoolPlan single) {
     List<PoolPlan> pools = new ArrayList<>();
-    Map<String, PoolPlan> poolOfDomain = new TreeMap<>();
-    for (Map.Entry<String, List<String>> e : poolDomains.entrySet()) {
-      long longTokens = 0;
-      long shortTokens = 0;
-      long longDocs = 0;
-      long shortDocs = 0;
-      for (String d : e.getValue()) {
-        longTokens += histogram.longTokens(d);
-        shortTokens += histogram.tokens(d) - histogram.longTokens(d);
-        longDocs += histogram.longDocuments(d);
-        shortDocs += histogram.documents(d) - histogram.longDocuments(d);
-      }
-      double longShare =
-          longTokens + shortTokens == 0 ? 0 : (double) longTokens / (longTokens + shortTokens);
-      double shortRate = poolShortRate != null ? poolShortRate : shortRate(config, longShare);
-      long budget = poolBudgets.get(e.getKey());
-      double time = expectedTime(budget, longTokens, 1.0, shortTokens, shortRate, k);
-      ClassPlan longClass = classPlan(LengthClass.LONG, longDocs, longTokens, 1.0, time, k);
-      ClassPlan shortClass =
-          classPlan(LengthClass.SHORT, shortDocs, shortTokens, shortRate, time, k);
-      PoolPlan pool =
-          new PoolPlan(
-              e.getKey(),
-              e.getValue(),
-              budget,
-              time,
-              verdict(budget, longClass, shortClass, k),
-              longClass,
-              shortClass);
-      pools.add(pool);
-      e.getValue().forEach(d -> poolOfDomain.put(d, pool));
-    }
-
-    List<DomainPlan> domainPlans = new ArrayList<>();
-    for (String d : domains) {
-      PoolPlan pool = poolOfDomain.get(d);
-      long lt = histogram.longTokens(d);
-      ClassPlan longClass =
-          classPlan(
-              LengthClass.LONG,
+    for (String d : histogram.domains()) {
+      long longTokens = histogram.longTokens(d);
+      long shortTokens = histogram.tokens(d) - longTokens;
+      double rate =
+          single != null
+              ? single.shortClass().rate()
+              : shortRate(config, longShare(longTokens, shortTokens));
+      pools.add(
+          pool(
+              d,
+              List.of(d),
+              budgets.get(d),
               histogram.longDocuments(d),
-              lt,
-              pool.longClass().rate(),
-              pool.expectedTime(),
-              k);
-      ClassPlan shortClass =
-          classPlan(
-              LengthClass.SHORT,
+              longTokens,
               histogram.documents(d) - histogram.longDocuments(d),
-              histogram.tokens(d) - lt,
-              pool.shortClass().rate(),
-              pool.expectedTime(),
-              k);
-      double expected = longClass.expectedTokens() + shortClass.expectedTokens();
-      domainPlans.add(
+              shortTokens,
+              rate,
+              config.maxCopies()));
+    }
+    return pools;
+  }
+
+  /** A pool of these classes with its time T* for {@code budget} and its verdict. */
+  private static PoolPlan pool(
+      String name,
+      List<String> domains,
+      long budget,
+      long longDocs,
+      long longTokens,
+      long shortDocs,
+      long shortTokens,
+      double shortRate,
+      int k) {
+    double time = expectedTime(budget, longTokens, 1.0, shortTokens, shortRate, k);
+    ClassPlan longClass = classPlan(LengthClass.LONG, longDocs, longTokens, 1.0, time, k);
+    ClassPlan shortClass = classPlan(LengthClass.SHORT, shortDocs, shortTokens, shortRate, time, k);
+    return new PoolPlan(
+        name,
+        domains,
+        budget,
+        time,
+        verdict(budget, longClass, shortClass, k),
+        longClass,
+        shortClass);
+  }
+
+  /** Per domain: its classes at its pool's rates and time, its target and expected share. */
+  private static List<DomainPlan> domainPlans(
+      LengthHistogram histogram,
+      PlanConfig config,
+      List<PoolPlan> pools,
+      Map<String, Double> targets) {
+    List<DomainPlan> out = new ArrayList<>();
+    for (PoolPlan pool : pools) {
+      String d = pool.domains().get(0);
+      double expected = pool.longClass().expectedTokens() + pool.shortClass().expectedTokens();
+      out.add(
           new DomainPlan(
               d,
               pool.pool(),
-              natural.get(d),
+              histogram.tokenShare(d),
               targets.get(d),
-              longClass,
-              shortClass,
+              pool.longClass(),
+              pool.shortClass(),
               expected / config.budgetTokens()));
     }
-    Plan plan = new Plan(config, pools, domainPlans);
-    List<String> problems = problems(plan, single == null ? pools : List.of(single), targets);
-    if (!problems.isEmpty()) {
-      throw new InfeasiblePlanException(plan, problems);
-    }
-    return new Plan(config, byLengthClass(pools, k), domainPlans);
+    return out;
+  }
+
+  private static double longShare(long longTokens, long shortTokens) {
+    return longTokens + shortTokens == 0 ? 0 : (double) longTokens / (longTokens + shortTokens);
   }
 
   /**
@@ -490,8 +498,11 @@ public final class MixturePlanner {
   }
 
   /** Target share per histogram domain: shares or the corpus's own, then the domain upsampling. */
-  private static Map<String, Double> targetShares(
-      LengthHistogram histogram, PlanConfig config, Map<String, Double> natural) {
+  private static Map<String, Double> targetShares(LengthHistogram histogram, PlanConfig config) {
+    Map<String, Double> natural = new TreeMap<>();
+    for (String d : histogram.domains()) {
+      natural.put(d, histogram.tokenShare(d));
+    }
     Map<String, Double> base = new TreeMap<>();
     if (config.domainShares().isEmpty()) {
       base.putAll(natural);

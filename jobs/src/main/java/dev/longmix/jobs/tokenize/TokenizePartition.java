@@ -40,121 +40,131 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
 
   @Override
   public Iterator<InternalRow> call(Iterator<InputFile> files) {
-    HfTokenizer tokenizer = settings.tokenizer(tokenizerJson);
-    JsonRecordParser parser = new JsonRecordParser(settings.fields());
-    Iterator<InternalRow> rows =
-        new Iterator<>() {
-          private LineSource source;
-          private InputFile file;
-          private UTF8String relative;
-          private long fileRejects;
-          private long bytesReported;
-          private long[] memoBase;
-          private InternalRow next;
+    return new Documents(files, settings.tokenizer(tokenizerJson));
+  }
 
-          @Override
-          public boolean hasNext() {
-            while (next == null) {
-              if (source == null) {
-                if (!files.hasNext()) {
-                  return false;
-                }
-                file = files.next();
-                relative = UTF8String.fromString(file.relative());
-                fileRejects = 0;
-                bytesReported = 0;
-                memoBase = tokenizer.memoCounts(); // this thread's, like the file's work
-                try {
-                  source = new LineSource(conf.get(), file);
-                } catch (IOException | RuntimeException e) {
-                  reject(RejectReason.UNREADABLE_FILE, 0, null);
-                  finishFile();
-                  continue;
-                }
-              }
-              try {
-                if (!source.lines.next()) {
-                  finishFile();
-                  continue;
-                }
-              } catch (IOException | RuntimeException e) {
-                reject(RejectReason.CORRUPT_FILE, source.lines.lineNumber() + 1, null);
-                finishFile();
-                continue;
-              }
-              next = process();
-            }
-            return true;
-          }
+  /**
+   * The documents of a task's files, one line at a time: each line a row or a counted reject, a
+   * file that cannot be opened or breaks mid-stream one reject, the counters updated per file.
+   */
+  private final class Documents implements Iterator<InternalRow> {
+    private final Iterator<InputFile> files;
+    private final HfTokenizer tokenizer;
+    private final JsonRecordParser parser = new JsonRecordParser(settings.fields());
+    private LineSource source;
+    private InputFile file;
+    private UTF8String relative;
+    private long fileRejects;
+    private long bytesReported;
+    private long[] memoBase;
+    private InternalRow next;
 
-          private InternalRow process() {
-            byte[] buf = source.lines.buffer();
-            int start = source.lines.start();
-            int len = source.lines.length();
-            long line = source.lines.lineNumber();
-            ParsedLine parsed = parser.parse(buf, start, len);
-            if (parsed instanceof ParsedLine.Rejected r) {
-              reject(r.reason(), line, null);
-              return null;
-            }
-            ParsedLine.Document doc = (ParsedLine.Document) parsed;
-            int[] ids;
-            try {
-              ids = tokenizer.encode(doc.text());
-            } catch (RuntimeException e) {
-              reject(RejectReason.TOKENIZER_ERROR, line, String.valueOf(e.getMessage()));
-              return null;
-            }
-            counters.read.add(1);
-            counters.document(doc.domain(), ids.length, doc.text().length());
-            long consumed = source.bytesRead();
-            counters.bytes.add(consumed - bytesReported);
-            bytesReported = consumed;
-            return DocumentRow.of(
-                file.relative(), relative, line, doc.domain(), doc.text().length(), ids);
-          }
+    Documents(Iterator<InputFile> files, HfTokenizer tokenizer) {
+      this.files = files;
+      this.tokenizer = tokenizer;
+    }
 
-          private void reject(RejectReason reason, long line, String tokenizerDetail) {
-            counters.read.add(1);
-            counters.rejected.add(1);
-            fileRejects++;
-            if (tokenizerDetail != null) {
-              counters.tokenizerErrors.add(
-                  new RejectRecord(file.relative(), line, reason.code(), tokenizerDetail, ""));
-            }
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        if (source == null) {
+          if (!files.hasNext()) {
+            return false;
           }
+          file = files.next();
+          relative = UTF8String.fromString(file.relative());
+          fileRejects = 0;
+          bytesReported = 0;
+          memoBase = tokenizer.memoCounts(); // this thread's, like the file's work
+          try {
+            source = new LineSource(conf.get(), file);
+          } catch (IOException | RuntimeException e) {
+            reject(RejectReason.UNREADABLE_FILE, 0, null);
+            finishFile();
+            continue;
+          }
+        }
+        try {
+          if (!source.lines.next()) {
+            finishFile();
+            continue;
+          }
+        } catch (IOException | RuntimeException e) {
+          reject(RejectReason.CORRUPT_FILE, source.lines.lineNumber() + 1, null);
+          finishFile();
+          continue;
+        }
+        next = process();
+      }
+      return true;
+    }
 
-          private void finishFile() {
-            if (source != null) {
-              try {
-                source.close();
-              } catch (IOException e) {
-                // The file was fully read or already reported as corrupt; a close error adds
-                // nothing.
-              }
-            }
-            counters.bytes.add(file.bytes() - bytesReported);
-            bytesReported = file.bytes();
-            source = null;
-            counters.files.add(1);
-            long[] memo = tokenizer.memoCounts();
-            counters.words.add(memo[0] - memoBase[0]);
-            counters.wordsMemoized.add(memo[1] - memoBase[1]);
-            if (fileRejects > 0) {
-              counters.filesWithRejects.add(file.index());
-            }
-          }
+    private InternalRow process() {
+      byte[] buf = source.lines.buffer();
+      int start = source.lines.start();
+      int len = source.lines.length();
+      long line = source.lines.lineNumber();
+      ParsedLine parsed = parser.parse(buf, start, len);
+      if (parsed instanceof ParsedLine.Rejected r) {
+        reject(r.reason(), line, null);
+        return null;
+      }
+      ParsedLine.Document doc = (ParsedLine.Document) parsed;
+      int[] ids;
+      try {
+        ids = tokenizer.encode(doc.text());
+      } catch (RuntimeException e) {
+        reject(RejectReason.TOKENIZER_ERROR, line, String.valueOf(e.getMessage()));
+        return null;
+      }
+      counters.read.add(1);
+      counters.document(doc.domain(), ids.length, doc.text().length());
+      long consumed = source.bytesRead();
+      counters.bytes.add(consumed - bytesReported);
+      bytesReported = consumed;
+      return DocumentRow.of(
+          file.relative(), relative, line, doc.domain(), doc.text().length(), ids);
+    }
 
-          @Override
-          public InternalRow next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            InternalRow r = next;
-            next = null;
-            return r;
-          }
-        };
-    return rows;
+    private void reject(RejectReason reason, long line, String tokenizerDetail) {
+      counters.read.add(1);
+      counters.rejected.add(1);
+      fileRejects++;
+      if (tokenizerDetail != null) {
+        counters.tokenizerErrors.add(
+            new RejectRecord(file.relative(), line, reason.code(), tokenizerDetail, ""));
+      }
+    }
+
+    private void finishFile() {
+      if (source != null) {
+        try {
+          source.close();
+        } catch (IOException e) {
+          // The file was fully read or already reported as corrupt; a close error adds
+          // nothing.
+        }
+      }
+      counters.bytes.add(file.bytes() - bytesReported);
+      bytesReported = file.bytes();
+      source = null;
+      counters.files.add(1);
+      long[] memo = tokenizer.memoCounts();
+      counters.words.add(memo[0] - memoBase[0]);
+      counters.wordsMemoized.add(memo[1] - memoBase[1]);
+      if (fileRejects > 0) {
+        counters.filesWithRejects.add(file.index());
+      }
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      InternalRow r = next;
+      next = null;
+      return r;
+    }
   }
 }
