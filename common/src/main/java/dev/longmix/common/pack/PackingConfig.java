@@ -1,6 +1,7 @@
 package dev.longmix.common.pack;
 
 import dev.longmix.common.config.ConfigException;
+import dev.longmix.common.plan.Plan;
 import java.io.Serializable;
 
 /**
@@ -12,7 +13,7 @@ import java.io.Serializable;
  */
 public record PackingConfig(int seqLen, TailPolicy tail, int padId) implements Serializable {
   public static final String SEQ_LEN = "seq-len";
-  public static final int SEQ_LEN_DEFAULT = 81_920;
+  public static final int SEQ_LEN_DEFAULT = (int) Plan.ROW_TOKENS_DEFAULT;
   public static final String TAIL = "tail";
   public static final TailPolicy TAIL_DEFAULT = TailPolicy.DROP;
   public static final String PAD_ID = "pad-id";

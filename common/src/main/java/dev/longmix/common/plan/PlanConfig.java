@@ -1,6 +1,7 @@
 package dev.longmix.common.plan;
 
 import dev.longmix.common.config.ConfigException;
+import dev.longmix.common.histogram.LengthHistogram;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +53,7 @@ public record PlanConfig(
   public static final String STRATEGY = "strategy";
   public static final String BUDGET_TOKENS = "budget-tokens";
   public static final String LONG_THRESHOLD = "long-threshold";
-  public static final long LONG_THRESHOLD_DEFAULT = 4096;
+  public static final long LONG_THRESHOLD_DEFAULT = LengthHistogram.LONG_THRESHOLD_DEFAULT;
   public static final String KEEP_RATE = "keep-rate";
   public static final double KEEP_RATE_DEFAULT = 0.1;
   public static final String TARGET_LONG_SHARE = "target-long-share";

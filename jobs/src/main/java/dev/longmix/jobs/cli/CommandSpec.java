@@ -25,7 +25,10 @@ public record CommandSpec(String name, String summary, String description, List<
           Option.flag("force", "redo the work even when a complete output for this config exists"),
           Option.flag("overwrite", "replace an output that was made with a different config"),
           Option.optional(
-              "progress-interval", "SECONDS", "10", "how often progress is printed (0: never)"),
+              "progress-interval",
+              "SECONDS",
+              Long.toString(dev.longmix.jobs.spark.Progress.INTERVAL_SECONDS_DEFAULT),
+              "how often progress is printed (0: never)"),
           Option.flag("help", "print this help and exit"));
 
   public CommandSpec {

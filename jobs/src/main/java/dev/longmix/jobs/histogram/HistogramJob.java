@@ -10,6 +10,7 @@ import dev.longmix.jobs.manifest.Manifests;
 import dev.longmix.jobs.manifest.TokenizeManifest;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.spark.Progress;
 import dev.longmix.jobs.spark.StageProgress;
 import dev.longmix.jobs.spark.TaskHook;
 import java.io.PrintStream;
@@ -114,9 +115,9 @@ public final class HistogramJob {
         .treeReduce(Pair::merge);
   }
 
-  /** Runs with progress every {@link #PROGRESS_SECONDS_DEFAULT} seconds. */
+  /** Runs with progress every {@link Progress#INTERVAL_SECONDS_DEFAULT} seconds. */
   public static Result run(SparkSession spark, HistogramConfig cfg, PrintStream out) {
-    return run(spark, cfg, out, PROGRESS_SECONDS_DEFAULT);
+    return run(spark, cfg, out, Progress.INTERVAL_SECONDS_DEFAULT);
   }
 
   /**
@@ -140,9 +141,6 @@ public final class HistogramJob {
       return runSteps(spark, cfg, out, pass);
     }
   }
-
-  /** The command line's --progress-interval default. */
-  public static final long PROGRESS_SECONDS_DEFAULT = 10;
 
   private static Result runSteps(
       SparkSession spark, HistogramConfig cfg, PrintStream out, StageProgress.Pass pass) {

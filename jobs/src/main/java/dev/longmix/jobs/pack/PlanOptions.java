@@ -84,7 +84,11 @@ public final class PlanOptions {
               PlanConfig.PIECE_TOKENS,
               "TOKENS",
               null,
-              "piece size of the cut strategies (default 4096 / 131072)"),
+              "piece size of the cut strategies (default "
+                  + Strategy.CUT_4K.defaultPieceTokens()
+                  + " / "
+                  + Strategy.CUT_128K.defaultPieceTokens()
+                  + ")"),
           Option.optional(
               PlanConfig.SEED,
               "S",

@@ -241,15 +241,6 @@ final class SelectedItems implements Serializable {
     return j;
   }
 
-  /** Items {@code [from, to)} in their current order, as a block of their own. */
-  SelectedItems slice(int from, int to) {
-    int[] idx = new int[to - from];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = from + i;
-    }
-    return permuted(idx);
-  }
-
   /** The items whose file maps to each group of {@code groupOfFile}, in their current order. */
   SelectedItems[] byGroup(int[] groupOfFile, int groups) {
     int[] part = new int[size];

@@ -10,6 +10,9 @@ import java.util.function.Supplier;
  * has done, the elapsed time and an estimate of the time left from the fraction done.
  */
 public final class Progress implements AutoCloseable {
+  /** Seconds between progress lines unless --progress-interval says otherwise. */
+  public static final long INTERVAL_SECONDS_DEFAULT = 10;
+
   private final Thread thread;
   private final long startNanos = System.nanoTime();
   private volatile boolean stopped;
