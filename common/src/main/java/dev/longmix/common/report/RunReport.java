@@ -254,55 +254,7 @@ public final class RunReport {
       }
       row(sb, "td", "all domains", Html.count(c.longTokens()), Html.percent(corpus[n - 1]));
     } else {
-      double[] formula = nan(n);
-      String[] rates = new String[n];
-      java.util.Arrays.fill(rates, "");
-      List<String> departing = new ArrayList<>();
-      for (PackOutcome.DomainOutcome d : p.domains()) {
-        int i = names.indexOf(d.domain());
-        if (i >= 0) {
-          formula[i] = d.formulaLongShare();
-          rates[i] =
-              d.departsFromKeepRule()
-                  ? f("%.4f → %.4f", d.keepRate(), d.effectiveKeepRate())
-                  : f("%.4f", d.keepRate());
-          if (d.departsFromKeepRule()) {
-            departing.add(d.domain());
-          }
-        }
-      }
-      row(
-          sb,
-          "th",
-          "domain",
-          "corpus",
-          "keep rate",
-          "keep rule",
-          "planned",
-          "achieved",
-          "achieved − planned");
-      for (int i = 0; i < n; i++) {
-        row(
-            sb,
-            "td",
-            Html.escape(names.get(i)),
-            Html.percent(corpus[i]),
-            rates[i],
-            Double.isNaN(formula[i]) ? "" : Html.percent(formula[i]),
-            Html.percent(planned[i]),
-            Html.percent(achieved[i]),
-            points(achieved[i] - planned[i]));
-      }
-      sb.append("</table>\n");
-      if (!departing.isEmpty()) {
-        sb.append(
-            f(
-                "<p class=\"note\">The plan departs from the keep rule's long share p/(p + r(1−p))"
-                    + " for %s: their long documents were all taken at the copy cap and the rest"
-                    + " of their budgets came from short documents, at the effective keep rate"
-                    + " shown (infeasible = fill-short).</p>%n",
-                Html.escape(String.join(", ", departing))));
-      }
+      packedLongShares(sb, names, corpus, planned, achieved, p);
     }
     if (p == null) {
       sb.append("</table>\n");
@@ -313,6 +265,66 @@ public final class RunReport {
               "<p class=\"note\">Items come whole, so one draw may sit about ±%.2f share points"
                   + " from the plan (largest item %s tokens).</p>%n",
               p.granularityPoints(), Html.count(p.maxItemTokens())));
+    }
+  }
+
+  /** The long-share table of a packed output: corpus, keep rule, planned, achieved per domain. */
+  private static void packedLongShares(
+      StringBuilder sb,
+      List<String> names,
+      double[] corpus,
+      double[] planned,
+      double[] achieved,
+      PackOutcome p) {
+    int n = names.size();
+    double[] formula = nan(n);
+    String[] rates = new String[n];
+    java.util.Arrays.fill(rates, "");
+    List<String> departing = new ArrayList<>();
+    for (PackOutcome.DomainOutcome d : p.domains()) {
+      int i = names.indexOf(d.domain());
+      if (i >= 0) {
+        formula[i] = d.formulaLongShare();
+        rates[i] =
+            d.departsFromKeepRule()
+                ? f("%.4f → %.4f", d.keepRate(), d.effectiveKeepRate())
+                : f("%.4f", d.keepRate());
+        if (d.departsFromKeepRule()) {
+          departing.add(d.domain());
+        }
+      }
+    }
+    row(
+        sb,
+        "th",
+        "domain",
+        "corpus",
+        "keep rate",
+        "keep rule",
+        "planned",
+        "achieved",
+        "achieved − planned");
+    for (int i = 0; i < n; i++) {
+      row(
+          sb,
+          "td",
+          Html.escape(names.get(i)),
+          Html.percent(corpus[i]),
+          rates[i],
+          Double.isNaN(formula[i]) ? "" : Html.percent(formula[i]),
+          Html.percent(planned[i]),
+          Html.percent(achieved[i]),
+          points(achieved[i] - planned[i]));
+    }
+    sb.append("</table>\n");
+    if (!departing.isEmpty()) {
+      sb.append(
+          f(
+              "<p class=\"note\">The plan departs from the keep rule's long share p/(p + r(1−p))"
+                  + " for %s: their long documents were all taken at the copy cap and the rest"
+                  + " of their budgets came from short documents, at the effective keep rate"
+                  + " shown (infeasible = fill-short).</p>%n",
+              Html.escape(String.join(", ", departing))));
     }
   }
 

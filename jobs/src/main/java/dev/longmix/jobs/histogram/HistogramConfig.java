@@ -1,12 +1,11 @@
 package dev.longmix.jobs.histogram;
 
-import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Option;
 import dev.longmix.jobs.cli.Settings;
-import dev.longmix.jobs.manifest.ManifestHeader;
 import dev.longmix.jobs.manifest.Manifests;
+import dev.longmix.jobs.manifest.TokenizeManifest;
 import dev.longmix.jobs.spark.Fingerprint;
 import java.util.List;
 import java.util.Map;
@@ -65,17 +64,9 @@ public record HistogramConfig(
   public static HistogramConfig from(Settings s, Configuration hadoop) {
     String input = s.string("input");
     String upstream =
-        Manifests.header(hadoop, input)
-            .filter(ManifestHeader::complete)
-            .map(ManifestHeader::fingerprint)
-            .filter(fp -> fp != null && !fp.isEmpty())
-            .orElseThrow(
-                () ->
-                    new ConfigException(
-                        "input",
-                        input,
-                        "has no complete _manifest.json; point it at the output of longmix"
-                            + " tokenize"));
+        Manifests.complete(hadoop, "input", input, TokenizeManifest.STAGE, TokenizeManifest.class)
+            .header()
+            .fingerprint();
     return of(input, s.string("output"), s.nonNegativeLong(LONG_THRESHOLD), upstream, s.resolved());
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.histogram.LengthHistogram;
+import dev.longmix.jobs.manifest.HistogramManifest;
 import dev.longmix.jobs.manifest.ManifestHeader;
 import dev.longmix.jobs.manifest.Manifests;
 import java.io.IOException;
@@ -82,15 +83,8 @@ public final class HistogramFiles {
   /** Reads the Fig. 2 histogram of {@code dir}; errors name {@code key}. */
   public static Loaded read(Configuration conf, String key, String dir) {
     ManifestHeader manifest =
-        Manifests.header(conf, dir)
-            .filter(ManifestHeader::complete)
-            .orElseThrow(
-                () ->
-                    new ConfigException(
-                        key,
-                        dir,
-                        "has no complete _manifest.json; point it at the output of longmix"
-                            + " histogram"));
+        Manifests.complete(conf, key, dir, HistogramManifest.STAGE, HistogramManifest.class)
+            .header();
     Path p = new Path(dir, FILE);
     try {
       FileSystem fs = p.getFileSystem(conf);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longmix.common.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +68,31 @@ public final class Manifests {
   public static <B> Optional<Manifest<B>> read(Configuration conf, String dir, Class<B> type) {
     return tree(conf, dir)
         .map(n -> new Manifest<>(convert(n, ManifestHeader.class, dir), convert(n, type, dir)));
+  }
+
+  /**
+   * The manifest of {@code dir}, which must be the complete output of {@code stage}; otherwise a
+   * config error naming {@code key}, for a stage's input checked before Spark starts.
+   */
+  public static <B> Manifest<B> complete(
+      Configuration conf, String key, String dir, String stage, Class<B> type) {
+    Manifest<B> m =
+        read(conf, dir, type)
+            .filter(x -> x.header().complete())
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        key,
+                        dir,
+                        "has no complete "
+                            + FILE
+                            + "; point it at the output of longmix "
+                            + stage));
+    if (m.header().stage() != null && !m.header().stage().equals(stage)) {
+      throw new ConfigException(
+          key, dir, "is the output of longmix " + m.header().stage() + ", not of " + stage);
+    }
+    return m;
   }
 
   private static <T> T convert(JsonNode n, Class<T> type, String dir) {

@@ -124,15 +124,7 @@ public record PackConfig(
     PlanOptions.budgetIsFraction(s);
     String input = s.string("input");
     Manifests.Manifest<TokenizeManifest> upstream =
-        Manifests.read(hadoop, input, TokenizeManifest.class)
-            .filter(m -> m.header().complete())
-            .orElseThrow(
-                () ->
-                    new ConfigException(
-                        "input",
-                        input,
-                        "has no complete _manifest.json; point it at the output of longmix"
-                            + " tokenize"));
+        Manifests.complete(hadoop, "input", input, TokenizeManifest.STAGE, TokenizeManifest.class);
     return of(s, hadoop, input, s.string("histogram"), s.string("output"), upstream, packing);
   }
 
