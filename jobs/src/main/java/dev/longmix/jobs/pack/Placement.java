@@ -113,11 +113,13 @@ final class Placement {
     List<Tuple2<Integer, PackTally>> tallies =
         sorted
             .mapPartitionsWithIndex(
-                (i, blocks) -> {
-                  PackTally t = new PackTally();
-                  blocks.forEachRemaining(b -> t.merge(b.tally()));
-                  return List.of(new Tuple2<>(i, t)).iterator();
-                },
+                TaskHook.wrapIndexed(
+                    "pack",
+                    (Integer i, Iterator<SelectedItems> blocks) -> {
+                      PackTally t = new PackTally();
+                      blocks.forEachRemaining(b -> t.merge(b.tally()));
+                      return List.of(new Tuple2<>(i, t)).iterator();
+                    }),
                 true)
             .collect();
     long[] starts = new long[ranges];

@@ -52,12 +52,18 @@ public final class ParquetFooters {
     }
     int slices = Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism()));
     return jsc.parallelize(files, slices)
-        .map(
-            f -> {
-              try (ParquetFileReader r = conf.openParquet(f)) {
-                return r.getRecordCount();
-              }
-            })
+        .mapPartitions(
+            TaskHook.wrap(
+                "footers",
+                (java.util.Iterator<String> paths) -> {
+                  long n = 0;
+                  while (paths.hasNext()) {
+                    try (ParquetFileReader r = conf.openParquet(paths.next())) {
+                      n += r.getRecordCount();
+                    }
+                  }
+                  return List.of(n).iterator();
+                }))
         .fold(0L, Long::sum);
   }
 }

@@ -16,6 +16,7 @@ import dev.longmix.jobs.spark.Progress;
 import dev.longmix.jobs.spark.TaskHook;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -224,11 +225,23 @@ public final class TokenizeJob {
         KeyedCounts.register(spark.sparkContext(), "longmix.reject.reasons", 1);
     spark
         .createDataFrame(
-            rejects.map(
-                r -> {
-                  reasonCounts.add(r.getString(2), 1, 0, 0);
-                  return r;
-                }),
+            rejects.mapPartitions(
+                TaskHook.wrap(
+                    "tokenize",
+                    (Iterator<Row> rows) ->
+                        new Iterator<Row>() {
+                          @Override
+                          public boolean hasNext() {
+                            return rows.hasNext();
+                          }
+
+                          @Override
+                          public Row next() {
+                            Row r = rows.next();
+                            reasonCounts.add(r.getString(2), 1, 0, 0);
+                            return r;
+                          }
+                        })),
             REJECTS_SCHEMA)
         .coalesce(Math.max(1, Math.min(64, badFiles.size())))
         .write()
