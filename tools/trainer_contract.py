@@ -88,6 +88,10 @@ def main(argv):
         tok = json.load(f)
     seq_len = manifest["counts"]["seq_len"]
     n_rows = manifest["counts"]["rows"]
+    # concat: items run on across row boundaries; best-fit: only items longer than a row are cut,
+    # into row-sized parts placed anywhere, and any row may end in padding.
+    best_fit = manifest["counts"].get("packing", "concat") == "best-fit"
+    pad_id = int(manifest.get("config", {}).get("pad-id", 0))
     vocab = vocab_size(tok)
     bos = bos_id(tok)
     files = sorted(glob.glob(os.path.join(packed, "*.parquet")))
@@ -117,6 +121,7 @@ def main(argv):
         full = docs = 0
         prev_tail = None
         best = None
+        parts = {}
         for r in ds:
             i = r["row"]
             ids = np.asarray(r["input_ids"], dtype=np.int64)
@@ -142,18 +147,30 @@ def main(argv):
                 )
                 pos += s["length"]
             check(pos == n, f"row {i}: spans cover {pos} tokens, n_tokens {n}")
+            check(bool((ids[n:] == pad_id).all()), f"row {i}: padding is not pad id {pad_id}")
             first = spans[0]
-            if first["continuation"]:
+            if best_fit:
+                for s in spans:
+                    key = (s["doc_id"], s["piece"], s["copy"])
+                    check(
+                        s["from_token"] % seq_len == 0,
+                        f"row {i}: a best-fit part starts {s['from_token']} tokens into its item,"
+                        f" not a multiple of {seq_len}",
+                    )
+                    check(key + (s["from_token"],) not in parts, f"row {i}: part {key} twice")
+                    parts[key + (s["from_token"],)] = s["length"]
+            elif first["continuation"]:
                 check(prev_tail is not None, f"row {i}: continues an item but no row before it")
                 key = (first["doc_id"], first["piece"], first["copy"])
                 check(
                     key == prev_tail[0] and first["from_token"] == prev_tail[1],
                     f"row {i}: its first span does not continue the previous row's last item",
                 )
-            check(
-                all(not s["continuation"] for s in spans[1:]),
-                f"row {i}: a continuation span that does not start the row",
-            )
+            if not best_fit:
+                check(
+                    all(not s["continuation"] for s in spans[1:]),
+                    f"row {i}: a continuation span that does not start the row",
+                )
             last = spans[-1]
             prev_tail = ((last["doc_id"], last["piece"], last["copy"]), last["from_token"] + last["length"])
             if bos is not None:
@@ -166,8 +183,21 @@ def main(argv):
                 docs += len(starts)
             if best is None or len(spans) > len(best[1]):
                 best = (i, spans)
-        print(f"ok  {full} full rows have exactly {seq_len} ids; all ids < {vocab}")
-        print("ok  spans tile every row from 0 to n_tokens; continuations pick up where the row before stopped")
+        if best_fit:
+            # Every cut item's parts are whole rows but the last, from its first token on.
+            by_item = {}
+            for (d, p, c, f), length in parts.items():
+                by_item.setdefault((d, p, c), []).append((f, length))
+            for key, ps in by_item.items():
+                ps.sort()
+                for k, (f, length) in enumerate(ps):
+                    check(f == k * seq_len, f"item {key}: parts at {[x for x, _ in ps]}")
+                    check(k == len(ps) - 1 or length == seq_len, f"item {key}: a short part before the last")
+        print(f"ok  {full} full rows have exactly {seq_len} ids; all ids < {vocab}; padding is pad id {pad_id}")
+        if best_fit:
+            print("ok  spans tile every row from 0 to n_tokens; best-fit: only items longer than a row are cut, into whole-row parts")
+        else:
+            print("ok  spans tile every row from 0 to n_tokens; continuations pick up where the row before stopped")
         if bos is None:
             print("--  BOS check skipped: the tokenizer's post-processor adds no leading special token")
         else:
@@ -179,12 +209,17 @@ def main(argv):
     window = min(seq_len, 8192)
     seg, mask = block_mask(spans, seq_len, window)
     lengths = [min(s["start"] + s["length"], window) - s["start"] for s in spans if s["start"] < window]
-    _, counts = torch.unique_consecutive(seg, return_counts=True)
+    # Padding (past n_tokens, under best-fit in any row) belongs to no block and attends nowhere.
+    _, counts = torch.unique_consecutive(seg[seg >= 0], return_counts=True)
     check(counts.tolist() == lengths, f"row {i}: blocks {counts.tolist()} vs spans {lengths}")
-    expected = torch.block_diag(*[torch.ones(k, k, dtype=torch.bool).tril() for k in lengths])
+    data = sum(lengths)
+    expected = torch.zeros(window, window, dtype=torch.bool)
+    expected[:data, :data] = torch.block_diag(
+        *[torch.ones(k, k, dtype=torch.bool).tril() for k in lengths]
+    )
     check(torch.equal(mask, expected), f"row {i}: the mask is not block-diagonal causal")
     cu = torch.tensor([0] + lengths).cumsum(0)
-    check(int(cu[-1]) == window, f"row {i}: cu_seqlens ends at {int(cu[-1])}, not {window}")
+    check(int(cu[-1]) == data, f"row {i}: cu_seqlens ends at {int(cu[-1])}, not {data}")
     print(
         f"ok  row {i}: block-diagonal causal mask over its first {window} tokens has"
         f" {len(lengths)} blocks of {lengths[:8]}{'...' if len(lengths) > 8 else ''};"

@@ -23,6 +23,52 @@ class TrainerContractTest {
     assertTrue(out.endsWith("trainer contract holds\n"), out);
   }
 
+  /** The same contract on a best-fit packing of the same run, rows of 4,096 with padding. */
+  @Test
+  void bestFitOutputMeetsTheTrainerContract(@TempDir Path tmp) throws Exception {
+    Path python = PythonTools.require("datasets", "duckdb", "torch");
+    Path root = SmallRun.root();
+    Path packed = tmp.resolve("best-fit");
+    int code =
+        Main.run(
+            new String[] {
+              "pack",
+              "--input",
+              root.resolve("tokenized").toString(),
+              "--histogram",
+              root.resolve("histogram").toString(),
+              "--output",
+              packed.toString(),
+              "--strategy",
+              "per-source",
+              "--budget-fraction",
+              "0.3",
+              "--infeasible",
+              "fill-short",
+              "--seq-len",
+              "4096",
+              "--packing",
+              "best-fit",
+              "--tail",
+              "pad",
+              "--pad-id",
+              "0",
+              "--master",
+              "local[2]",
+              "--progress-interval",
+              "0"
+            },
+            System.out,
+            System.err);
+    assertEquals(0, code);
+    String out =
+        PythonTools.run(
+            python, "trainer_contract.py", 5, packed.toString(), SmallRun.tokenizer().toString());
+    assertTrue(out.contains("best-fit: only items longer than a row are cut"), out);
+    assertTrue(out.contains("BOS 1 appears exactly at the"), out);
+    assertTrue(out.endsWith("trainer contract holds\n"), out);
+  }
+
   /** The same check on a copy with one stray BOS inside a document must fail, naming the row. */
   @Test
   void strayBosBreaksTheContract(@TempDir Path tmp) throws Exception {

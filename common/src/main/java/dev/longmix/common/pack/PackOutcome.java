@@ -19,7 +19,7 @@ import java.util.Map;
  * @param fig2 the histogram the plan was made from, for the planned share of each Fig. 2 bin
  * @param packing row length and tail policy
  * @param tally the selected items, counted
- * @param rows rows written
+ * @param layout how they became rows
  * @param contentDigest the rows' content digest (hex), as the pack computed it
  */
 public record PackOutcome(
@@ -27,7 +27,7 @@ public record PackOutcome(
     LengthHistogram fig2,
     PackingConfig packing,
     PackTally tally,
-    long rows,
+    RowLayout layout,
     String contentDigest) {
 
   /** One domain: its shares of the output and the long share inside it, planned and achieved. */
@@ -202,19 +202,24 @@ public record PackOutcome(
     return packing.tail().name().toLowerCase(Locale.ROOT);
   }
 
-  /** Selected tokens not written because the last partial row was dropped. */
-  public long droppedTailTokens() {
-    return packing.droppedTokens(tally.tokens());
+  /** Rows written. */
+  public long rows() {
+    return layout.rows();
   }
 
-  /** Pad tokens written into the last row. */
+  /** Selected tokens not written because the partial row was dropped. */
+  public long droppedTailTokens() {
+    return layout.droppedTailTokens();
+  }
+
+  /** Pad tokens written, over all rows. */
   public long padTokens() {
-    return packing.padTokens(tally.tokens());
+    return layout.padTokens();
   }
 
   /** Tokens written, padding included. */
   public long outputTokens() {
-    return rows * (long) packing.seqLen();
+    return layout.outputTokens();
   }
 
   /** The output in training batches of {@link #batchTokens()}. */
@@ -311,21 +316,46 @@ public record PackOutcome(
     return sb.toString();
   }
 
-  /** The console's one-line summary of what was written, after {@code seconds} in the job. */
+  /** The console's summary of what was written, after {@code seconds} in the job. */
   public String summaryLine(double seconds) {
-    return f(
-        "[pack] %,d rows of %,d tokens (%,.1f batches of 4M); %,d items, %,d repeated (max copy"
-            + " %d); tail: %,d tokens dropped, %,d pad tokens; digest %s; %.1fs%n",
-        rows,
-        seqLen(),
-        batches(),
-        items(),
-        repeatedItems(),
-        maxCopy(),
-        droppedTailTokens(),
-        padTokens(),
-        contentDigest,
-        seconds);
+    String line =
+        f(
+            "[pack] %,d rows of %,d tokens (%,.1f batches of 4M); %,d items, %,d repeated (max"
+                + " copy %d); tail: %,d tokens dropped, %,d pad tokens; digest %s; %.1fs%n",
+            rows(),
+            seqLen(),
+            batches(),
+            items(),
+            repeatedItems(),
+            maxCopy(),
+            droppedTailTokens(),
+            padTokens(),
+            contentDigest,
+            seconds);
+    String rowsLine =
+        f(
+            "[pack] %s packing: padding %.3f%% of row tokens (%.3f%% not counting the partial"
+                + " row), %,d items cut across rows, %.2f items per row%n",
+            layout.mode().cliName(),
+            100 * layout.padShare(),
+            100 * layout.padShareWithoutTail(),
+            layout.documentsCut(),
+            layout.itemsPerRow());
+    String note = "";
+    if (rows() == 0 && tally.tokens() > 0) {
+      note =
+          f(
+              "[pack] note: no row written: the %,d selected tokens fill no row of %,d; the"
+                  + " partial row was dropped (--tail pad keeps it)%n",
+              tally.tokens(), seqLen());
+    } else if (layout.padShare() > 0.5) {
+      note =
+          f(
+              "[pack] note: most of the rows' tokens are padding (%.1f%%): the selection is small"
+                  + " next to --seq-len %,d (largest item %,d tokens)%n",
+              100 * layout.padShare(), seqLen(), tally.maxItemTokens());
+    }
+    return line + rowsLine + note;
   }
 
   private static double share(long part, long whole) {

@@ -9,9 +9,10 @@ import java.util.List;
 /**
  * Builds one row from its {@link RowFragment}s, in any order, checking that they tile the row.
  *
- * <p>A row that the fragments do not fill is the last one: it is padded under {@link
- * TailPolicy#PAD}; under {@link TailPolicy#DROP} the caller must not assemble it (emit only rows
- * below {@link PackingConfig#rows(long)}), and asking to is an error rather than a short row.
+ * <p>Under concatenation a row that the fragments do not fill is the last one: it is padded under
+ * {@link TailPolicy#PAD}; under {@link TailPolicy#DROP} the caller must not assemble it (emit only
+ * rows below {@link PackingConfig#rows(long)}), and asking to is an error rather than a short row.
+ * Under best-fit packing any row may end in padding.
  */
 public final class RowAssembler {
   private RowAssembler() {}
@@ -39,7 +40,7 @@ public final class RowAssembler {
     }
     int pad = config.seqLen() - fill;
     if (pad > 0) {
-      if (config.tail() != TailPolicy.PAD) {
+      if (config.tail() != TailPolicy.PAD && !config.padsRows()) {
         throw new IllegalStateException(
             "row "
                 + index

@@ -54,9 +54,24 @@ public record RowFragment(
    * per row it touches.
    */
   public static List<RowFragment> split(PackItem item, long globalStart, int seqLen) {
-    if (globalStart < 0 || seqLen <= 0) {
+    return split(item, globalStart, seqLen, 0);
+  }
+
+  /**
+   * {@link #split} of an item that is itself a part of a longer one, starting {@code firstToken}
+   * tokens into it (best-fit packing cuts items longer than a row into row-sized parts): the
+   * fragments' {@code fromToken} count from the start of the whole item.
+   */
+  public static List<RowFragment> split(
+      PackItem item, long globalStart, int seqLen, int firstToken) {
+    if (globalStart < 0 || seqLen <= 0 || firstToken < 0) {
       throw new IllegalArgumentException(
-          "need globalStart >= 0 and seqLen > 0, got " + globalStart + ", " + seqLen);
+          "need globalStart >= 0, seqLen > 0 and firstToken >= 0, got "
+              + globalStart
+              + ", "
+              + seqLen
+              + ", "
+              + firstToken);
     }
     List<RowFragment> out = new ArrayList<>();
     int done = 0;
@@ -74,7 +89,7 @@ public record RowFragment(
               item.domain(),
               item.piece(),
               item.copy(),
-              done,
+              firstToken + done,
               Arrays.copyOfRange(item.tokens(), from, from + take)));
       done += take;
     }

@@ -344,7 +344,19 @@ public final class RunReport {
     row(sb, "td", "highest copy index", Integer.toString(p.maxCopy()));
     row(sb, "td", "tail policy", Html.escape(p.tail()));
     row(sb, "td", "tail tokens dropped", Html.count(p.droppedTailTokens()));
-    row(sb, "td", "pad tokens", Html.count(p.padTokens()));
+    row(sb, "td", "packing", Html.escape(p.layout().mode().cliName()));
+    row(
+        sb,
+        "td",
+        "pad tokens",
+        Html.count(p.padTokens()) + " (" + Html.percent(p.layout().padShare()) + ")");
+    row(
+        sb,
+        "td",
+        "padding not counting the partial row",
+        Html.percent(p.layout().padShareWithoutTail()));
+    row(sb, "td", "items cut across rows", Html.count(p.layout().documentsCut()));
+    row(sb, "td", "items per row", f("%.2f", p.layout().itemsPerRow()));
     sb.append("</table>\n");
   }
 

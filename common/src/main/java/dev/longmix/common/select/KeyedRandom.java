@@ -17,7 +17,11 @@ public final class KeyedRandom {
     /** The u in the selection time t = (k + u)/λ. */
     SELECT(0x53454C4543544CL),
     /** The key that orders selected items before packing. */
-    ORDER(0x4F52444552L);
+    ORDER(0x4F52444552L),
+    /** The packing group of a part of an item under best-fit packing. */
+    GROUP(0x47524F5550L),
+    /** The key that orders best-fit rows in the output. */
+    ROW(0x524F57L);
 
     private final long tag;
 
@@ -34,6 +38,11 @@ public final class KeyedRandom {
     h = mix64(h ^ mix64(docId + GOLDEN));
     h = mix64(h ^ mix64(piece + 2 * GOLDEN));
     return mix64(h ^ mix64(copy + 3 * GOLDEN));
+  }
+
+  /** {@link #hash} with a fourth field: the part of an item (its first token's offset in it). */
+  public static long hash(long seed, Stream stream, long docId, long piece, long copy, long part) {
+    return mix64(hash(seed, stream, docId, piece, copy) ^ mix64(part + 4 * GOLDEN));
   }
 
   /** A double uniform in [0, 1) for the key, from the top 53 bits of {@link #hash}. */

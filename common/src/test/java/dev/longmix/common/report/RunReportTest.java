@@ -10,6 +10,7 @@ import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.common.pack.PackOutcome;
 import dev.longmix.common.pack.PackTally;
 import dev.longmix.common.pack.PackingConfig;
+import dev.longmix.common.pack.RowLayout;
 import dev.longmix.common.pack.TailPolicy;
 import dev.longmix.common.plan.MixturePlanner;
 import dev.longmix.common.plan.Plan;
@@ -50,12 +51,13 @@ class RunReportTest {
   static PackOutcome outcome(long webLong, long webShort, long evilLong) {
     Plan plan =
         MixturePlanner.plan(corpus(), PlanConfig.builder(Strategy.PER_SOURCE, 163_840).build());
+    PackingConfig packing = new PackingConfig(81_920, TailPolicy.DROP, 0);
     PackTally t = new PackTally();
     t.add("web", 0, webLong, 10_000, true);
     t.add("web", 0, webShort, 500, false);
     t.add(EVIL, 1, evilLong, 200_000, true);
     return new PackOutcome(
-        plan, corpus(), new PackingConfig(81_920, TailPolicy.DROP, 0), t, 2, "abc");
+        plan, corpus(), packing, t, RowLayout.concat(packing, 163_840, 0, 4), "abc");
   }
 
   static Document parse(String html) throws Exception {

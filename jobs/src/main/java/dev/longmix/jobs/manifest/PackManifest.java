@@ -55,8 +55,15 @@ public record PackManifest(
    * @param selectedTokens tokens the selection took (the budget)
    * @param outputTokens tokens written, padding included
    * @param droppedTailTokens selected tokens in the dropped partial last row
-   * @param padTokens pad ids written
+   * @param padTokens pad ids written, over all rows
    * @param batchesOf4M the output in training batches of 4M tokens
+   * @param packing concat or best-fit
+   * @param padShare pad ids as a share of the tokens written
+   * @param padShareWithoutTail the same, not counting the partial row
+   * @param tailRow the partial row's index when it was written (padded), else -1
+   * @param tailTokens data tokens of the partial row, written or dropped
+   * @param documentsCut items whose tokens lie in more than one row
+   * @param itemsPerRow spans per row on average
    */
   public record Counts(
       int seqLen,
@@ -67,7 +74,14 @@ public record PackManifest(
       long outputTokens,
       long droppedTailTokens,
       long padTokens,
-      @JsonProperty("batches_of_4M") double batchesOf4M) {
+      @JsonProperty("batches_of_4M") double batchesOf4M,
+      String packing,
+      double padShare,
+      double padShareWithoutTail,
+      long tailRow,
+      long tailTokens,
+      long documentsCut,
+      double itemsPerRow) {
 
     /** The counts of {@code o}. */
     public static Counts of(PackOutcome o) {
@@ -80,7 +94,14 @@ public record PackManifest(
           o.outputTokens(),
           o.droppedTailTokens(),
           o.padTokens(),
-          o.batches());
+          o.batches(),
+          o.layout().mode().cliName(),
+          o.layout().padShare(),
+          o.layout().padShareWithoutTail(),
+          o.layout().tailRow(),
+          o.layout().tailTokens(),
+          o.layout().documentsCut(),
+          o.layout().itemsPerRow());
     }
   }
 }

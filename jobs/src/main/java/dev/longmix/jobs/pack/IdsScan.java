@@ -351,7 +351,7 @@ final class IdsScan implements Function2<Integer, Iterator<SelectedItems>, Itera
                 ids,
                 items.fromToken(i),
                 items.tokens(i));
-        for (RowFragment f : RowFragment.split(item, items.start(i), seqLen)) {
+        for (RowFragment f : RowFragment.split(item, items.start(i), seqLen, items.part(i))) {
           if (f.row() < rows) {
             out.add(f);
           }

@@ -3,6 +3,7 @@ package dev.longmix.jobs.pack;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.histogram.LengthHistogram;
 import dev.longmix.common.pack.PackingConfig;
+import dev.longmix.common.pack.PackingMode;
 import dev.longmix.common.pack.TailPolicy;
 import dev.longmix.common.plan.MixturePlanner;
 import dev.longmix.common.plan.Plan;
@@ -64,7 +65,7 @@ public record PackConfig(
     OPTIONS = List.copyOf(o);
   }
 
-  /** Row length, tail and pad id options, shared with the run command. */
+  /** Row length, packing, tail and pad id options, shared with the run command. */
   public static List<Option> packingOptions() {
     return List.of(
         Option.optional(
@@ -73,15 +74,22 @@ public record PackConfig(
             Integer.toString(PackingConfig.SEQ_LEN_DEFAULT),
             "tokens per packed row"),
         Option.optional(
+            PackingMode.KEY,
+            "concat|best-fit",
+            PackingConfig.MODE_DEFAULT.cliName(),
+            "concat: the paper's, items concatenated and cut every --seq-len tokens; best-fit:"
+                + " no item of at most --seq-len tokens is cut, longer ones in --seq-len pieces,"
+                + " rows filled best-fit decreasing and padded"),
+        Option.optional(
             PackingConfig.TAIL,
             "drop|pad",
             PackingConfig.TAIL_DEFAULT.name().toLowerCase(Locale.ROOT),
-            "what happens to a partial last row"),
+            "what happens to the partial last row (concat) or the emptiest row (best-fit)"),
         Option.optional(
             PackingConfig.PAD_ID,
             "ID",
             Integer.toString(PackingConfig.PAD_ID_DEFAULT),
-            "token id used to pad a partial last row under --tail pad"),
+            "token id of padding (a padded tail row; every row's unused tail under best-fit)"),
         Option.flag("dry-run", "print the plan and stop"));
   }
 
@@ -91,9 +99,11 @@ public record PackConfig(
         "Stage 3: select documents per the strategy's plan and pack them into fixed-length rows.",
         """
         Plans from the histogram (printed first; --dry-run stops there), selects items with
-        keyed randomness so each pool's budget is met exactly, orders them by a keyed random
-        key, and cuts the concatenation every --seq-len tokens. Rows carry their document spans.
-        The same input, settings and seed give the same rows on any cluster layout.
+        keyed randomness so each pool's budget is met exactly, then packs them: --packing concat
+        orders them by a keyed random key and cuts the concatenation every --seq-len tokens;
+        --packing best-fit cuts no item of at most --seq-len tokens and fills rows best-fit
+        decreasing, rows in keyed random order, padding marked by n_tokens. Rows carry their
+        document spans. The same input, settings and seed give the same rows on any cluster.
         """,
         OPTIONS);
   }
@@ -104,7 +114,8 @@ public record PackConfig(
     return new PackingConfig(
         s.positiveInt(PackingConfig.SEQ_LEN),
         TailPolicy.valueOf(tail.toUpperCase(Locale.ROOT)),
-        (int) s.nonNegativeLong(PackingConfig.PAD_ID));
+        (int) s.nonNegativeLong(PackingConfig.PAD_ID),
+        PackingMode.fromCli(s.string(PackingMode.KEY)));
   }
 
   /** Checks the strategy options that need no histogram (for the run command, before Spark). */

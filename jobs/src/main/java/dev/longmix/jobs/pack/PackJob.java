@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.longmix.common.pack.PackOutcome;
 import dev.longmix.common.pack.PackTally;
+import dev.longmix.common.pack.PackingMode;
 import dev.longmix.common.pack.RowFragment;
 import dev.longmix.common.plan.DomainPlan;
 import dev.longmix.common.plan.Plan;
@@ -99,16 +100,34 @@ public final class PackJob {
           meta.mapPartitions(
               TaskHook.wrap("pack", new Selection.Pick(gen, cutoffs.cutoffs(), domains)));
 
-      // Place: packing order and each item's start, the items grouped as the files are.
+      // Place: each item's start in the output (concatenated in packing order, or in best-fit
+      // rows with padding), the items grouped as the files are.
       Placement.Result placed =
-          Placement.place(
-              spark, selected, domains, cutoffs.itemsBound(), groupOfFile, groups.size());
+          cfg.packing().mode() == PackingMode.BEST_FIT
+              ? BestFitPlacement.place(
+                  spark,
+                  selected,
+                  domains,
+                  cutoffs.itemsBound(),
+                  groupOfFile,
+                  groups.size(),
+                  cfg.packing(),
+                  plan.config().seed(),
+                  plan.budgetTokens())
+              : Placement.place(
+                  spark,
+                  selected,
+                  domains,
+                  cutoffs.itemsBound(),
+                  groupOfFile,
+                  groups.size(),
+                  cfg.packing());
       PackTally tally = placed.tally();
       if (tally.tokens() != plan.budgetTokens()) {
         throw new IllegalStateException(
             "selected " + tally.tokens() + " tokens but the budget is " + plan.budgetTokens());
       }
-      long rows = cfg.packing().rows(tally.tokens());
+      long rows = placed.layout().rows();
 
       // Scan ids: each group's files read once, the selected documents' ids cut into fragments.
       JavaRDD<RowFragment> fragments =
@@ -148,7 +167,7 @@ public final class PackJob {
               cfg.fig2(),
               cfg.packing(),
               tally,
-              rows,
+              placed.layout(),
               rows == 0 ? "0" : Long.toHexString(digest.value()));
       double seconds = (System.nanoTime() - t0) / 1e9;
       PackManifest manifest = manifest(cfg, outcome, cutoffs, seconds);

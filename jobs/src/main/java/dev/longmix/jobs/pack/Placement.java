@@ -1,6 +1,8 @@
 package dev.longmix.jobs.pack;
 
 import dev.longmix.common.pack.PackTally;
+import dev.longmix.common.pack.PackingConfig;
+import dev.longmix.common.pack.RowLayout;
 import dev.longmix.jobs.spark.TaskHook;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,8 +43,11 @@ final class Placement {
    *
    * @param byGroup partition g: the placed items of group g's files
    * @param tally the selection, counted
+   * @param layout the rows the placement makes
+   * @param cached what to release once the rows are written (or null)
    */
-  record Result(JavaRDD<SelectedItems> byGroup, PackTally tally, JavaRDD<?> cached) {
+  record Result(
+      JavaRDD<SelectedItems> byGroup, PackTally tally, RowLayout layout, JavaRDD<?> cached) {
     void release() {
       if (cached != null) {
         cached.unpersist(false);
@@ -60,13 +65,18 @@ final class Placement {
       String[] domains,
       long itemsBound,
       int[] groupOfFile,
-      int groups) {
+      int groups,
+      PackingConfig packing) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    long driverItems =
-        Long.parseLong(spark.conf().get(DRIVER_ITEMS_KEY, Long.toString(DRIVER_ITEMS_DEFAULT)));
-    return itemsBound <= driverItems
-        ? onDriver(jsc, selected, domains, groupOfFile, groups)
-        : distributed(jsc, selected, domains, itemsBound, groupOfFile, groups);
+    return onDriver(spark, itemsBound)
+        ? onDriver(jsc, selected, domains, groupOfFile, groups, packing)
+        : distributed(jsc, selected, domains, itemsBound, groupOfFile, groups, packing);
+  }
+
+  /** Whether a selection of at most {@code itemsBound} items is placed on the driver. */
+  static boolean onDriver(SparkSession spark, long itemsBound) {
+    return itemsBound
+        <= Long.parseLong(spark.conf().get(DRIVER_ITEMS_KEY, Long.toString(DRIVER_ITEMS_DEFAULT)));
   }
 
   private static Result onDriver(
@@ -74,12 +84,23 @@ final class Placement {
       JavaRDD<SelectedItems> selected,
       String[] domains,
       int[] groupOfFile,
-      int groups) {
+      int groups,
+      PackingConfig packing) {
     SelectedItems all = SelectedItems.concat(domains, selected.collect()).forPacking();
-    all.place(0);
-    List<SelectedItems> perGroup = Arrays.asList(all.byGroup(groupOfFile, groups));
-    // One element per slice: partition g holds group g's items.
-    return new Result(jsc.parallelize(perGroup, groups), all.tally(), null);
+    long tokens = all.place(0);
+    long[] stats = all.rowStats(packing.seqLen(), packing.rows(tokens));
+    return new Result(
+        byGroup(jsc, all, groupOfFile, groups),
+        all.tally(),
+        RowLayout.concat(packing, tokens, stats[0], stats[1]),
+        null);
+  }
+
+  /** The ids pass's input from items placed on the driver: partition g holds group g's items. */
+  static JavaRDD<SelectedItems> byGroup(
+      JavaSparkContext jsc, SelectedItems placed, int[] groupOfFile, int groups) {
+    // One element per slice, in order.
+    return jsc.parallelize(Arrays.asList(placed.byGroup(groupOfFile, groups)), groups);
   }
 
   private static Result distributed(
@@ -88,7 +109,8 @@ final class Placement {
       String[] domains,
       long itemsBound,
       int[] groupOfFile,
-      int groups) {
+      int groups,
+      PackingConfig packing) {
     int ranges =
         (int)
             Math.max(
@@ -134,6 +156,27 @@ final class Placement {
       at += byRange[r].tokens();
       total.merge(byRange[r]);
     }
+    long rows = packing.rows(total.tokens());
+    int seqLen = packing.seqLen();
+    long[] stats =
+        sorted
+            .mapPartitionsWithIndex(
+                TaskHook.wrapIndexed(
+                    "pack",
+                    (Integer r, Iterator<SelectedItems> blocks) -> {
+                      long[] st = new long[2];
+                      long first = starts[r];
+                      while (blocks.hasNext()) {
+                        SelectedItems b = blocks.next();
+                        first = b.place(first);
+                        long[] one = b.rowStats(seqLen, rows);
+                        st[0] += one[0];
+                        st[1] += one[1];
+                      }
+                      return List.of(st).iterator();
+                    }),
+                true)
+            .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
     JavaRDD<SelectedItems> byGroup =
         JavaPairRDD.fromJavaRDD(
                 sorted.mapPartitionsWithIndex(
@@ -157,7 +200,8 @@ final class Placement {
                     true))
             .partitionBy(new ByIndex(groups))
             .values();
-    return new Result(byGroup, total, sorted);
+    return new Result(
+        byGroup, total, RowLayout.concat(packing, total.tokens(), stats[0], stats[1]), sorted);
   }
 
   /**

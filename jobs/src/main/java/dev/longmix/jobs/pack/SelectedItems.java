@@ -33,6 +33,9 @@ final class SelectedItems implements Serializable {
   private int[] docTokens;
   private boolean[] isLong;
   private int[] file;
+  // Where this part starts inside its item: 0, unless best-fit packing cut a longer item into
+  // row-sized parts (each then an entry of its own).
+  private int[] part;
   // Start of each item in the concatenation of all items in packing order; set by place().
   private long[] start;
 
@@ -52,6 +55,7 @@ final class SelectedItems implements Serializable {
     docTokens = new int[capacity];
     isLong = new boolean[capacity];
     file = new int[capacity];
+    part = new int[capacity];
   }
 
   /**
@@ -106,6 +110,7 @@ final class SelectedItems implements Serializable {
     docTokens = Arrays.copyOf(docTokens, capacity);
     isLong = Arrays.copyOf(isLong, capacity);
     file = Arrays.copyOf(file, capacity);
+    part = Arrays.copyOf(part, capacity);
     if (start != null) {
       start = Arrays.copyOf(start, capacity);
     }
@@ -147,6 +152,11 @@ final class SelectedItems implements Serializable {
     return file[i];
   }
 
+  /** Where entry {@code i} starts inside its item (0 unless best-fit cut the item). */
+  int part(int i) {
+    return part[i];
+  }
+
   /** The item's start in the output's concatenated tokens; only after {@link #place}. */
   long start(int i) {
     return start[i];
@@ -168,6 +178,63 @@ final class SelectedItems implements Serializable {
       t.add(domains[domain[i]], copy[i], tokens[i], docTokens[i], isLong[i]);
     }
     return t;
+  }
+
+  /**
+   * These items with every one longer than {@code seqLen} tokens cut into parts of {@code seqLen}
+   * and a remainder, each part an entry of its own (same item, its own {@link #part}): what
+   * best-fit packing places. Shorter items are kept whole.
+   */
+  SelectedItems inParts(int seqLen) {
+    SelectedItems out = new SelectedItems(domains, Math.max(16, size));
+    for (int i = 0; i < size; i++) {
+      for (int at = 0; at < tokens[i]; at += seqLen) {
+        out.add(
+            orderKey[i],
+            docId[i],
+            piece[i],
+            copy[i],
+            domain[i],
+            fromToken[i] + at,
+            Math.min(seqLen, tokens[i] - at),
+            docTokens[i],
+            isLong[i],
+            file[i]);
+        out.part[out.size - 1] = at;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sets each entry's start; {@code starts[i]} for entry i in the current order. For placements
+   * that are not a plain concatenation (best-fit rows, with padding between).
+   */
+  void place(long[] starts) {
+    if (starts.length < size) {
+      throw new IllegalArgumentException(starts.length + " starts for " + size + " items");
+    }
+    start = Arrays.copyOf(starts, orderKey.length);
+  }
+
+  /**
+   * Over placed entries, how many items lie in more than one of rows [0, {@code rows}) of {@code
+   * seqLen} tokens, and how many spans they make there: {cut, spans}.
+   */
+  long[] rowStats(int seqLen, long rows) {
+    long cut = 0;
+    long spans = 0;
+    for (int i = 0; i < size; i++) {
+      long first = start[i] / seqLen;
+      long last = Math.min(rows - 1, (start[i] + tokens[i] - 1) / seqLen);
+      if (last >= first) {
+        spans += last - first + 1;
+        if (last > first) {
+          cut++;
+        }
+      }
+    }
+    return new long[] {cut, spans};
   }
 
   /**
@@ -274,6 +341,11 @@ final class SelectedItems implements Serializable {
     return out;
   }
 
+  /** Entries {@code idx}, in that order, as a block of their own. */
+  SelectedItems subset(int[] idx) {
+    return permuted(idx);
+  }
+
   /** All items of {@code blocks}, in order; empty for no blocks. */
   static SelectedItems concat(String[] domains, List<SelectedItems> blocks) {
     int n = 0;
@@ -297,6 +369,7 @@ final class SelectedItems implements Serializable {
       System.arraycopy(b.docTokens, 0, out.docTokens, at, b.size);
       System.arraycopy(b.isLong, 0, out.isLong, at, b.size);
       System.arraycopy(b.file, 0, out.file, at, b.size);
+      System.arraycopy(b.part, 0, out.part, at, b.size);
       if (placed) {
         System.arraycopy(b.start, 0, out.start, at, b.size);
       }
@@ -319,6 +392,7 @@ final class SelectedItems implements Serializable {
       out.docTokens[k] = docTokens[i];
       out.isLong[k] = isLong[i];
       out.file[k] = file[i];
+      out.part[k] = part[i];
     }
     if (start != null) {
       out.start = new long[out.orderKey.length];

@@ -197,6 +197,7 @@ class ReliabilityConfigTest {
         Arguments.of("unknown key", pack("--bogus", "1"), "--bogus", "1"),
         Arguments.of("wrong type", pack("--seq-len", "long"), "--seq-len", "long"),
         Arguments.of("out of range", pack("--seq-len", "0"), "--seq-len", "0"),
+        Arguments.of("unknown packing", pack("--packing", "first-fit"), "--packing", "first-fit"),
         Arguments.of("missing histogram", pack("--histogram", absent), "--histogram", absent),
         Arguments.of(
             "shares not summing to 1",
@@ -212,6 +213,7 @@ class ReliabilityConfigTest {
         // run
         Arguments.of("unknown key", run("--bogus", "1"), "--bogus", "1"),
         Arguments.of("wrong type", run("--seq-len", "long"), "--seq-len", "long"),
+        Arguments.of("unknown packing", run("--packing", "ffd"), "--packing", "ffd"),
         Arguments.of(
             "out of range", run("--max-reject-fraction", "2"), "--max-reject-fraction", "2"),
         Arguments.of("missing input", run("--input", absent), "--input", absent),

@@ -9,6 +9,7 @@ import dev.longmix.jobs.spark.FailureInjection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -103,5 +104,59 @@ class ReliabilityFailedTasksTest {
                 assertEquals(pm.get(k), pr.get(k), "pack manifest " + k);
               }
             });
+
+    // Best-fit packing over the clean run's stages: its packing groups, their leftovers and the
+    // distributed placement (driverItems 0) under the same injected first-attempt failures.
+    List<List<String>> packs = new ArrayList<>();
+    for (String name : List.of("best-fit-clean", "best-fit-retried")) {
+      boolean fail = name.endsWith("retried");
+      List<String> p =
+          new ArrayList<>(
+              List.of(
+                  "pack",
+                  "--input",
+                  clean.resolve("tokenized").toString(),
+                  "--histogram",
+                  clean.resolve("histogram").toString(),
+                  "--output",
+                  tmp.resolve(name).toString(),
+                  "--strategy",
+                  "per-source",
+                  "--budget-fraction",
+                  "0.5",
+                  "--infeasible",
+                  "fill-short",
+                  "--seq-len",
+                  "4096",
+                  "--packing",
+                  "best-fit",
+                  "--seed",
+                  "7",
+                  "--master",
+                  fail ? "local[2,4]" : "local[2]"));
+      if (fail) {
+        p.addAll(
+            List.of(
+                "--conf",
+                FailureInjection.KEY + "=pack:0,pack:1",
+                "--conf",
+                "spark.longmix.pack.driverItems=0",
+                "--conf",
+                "spark.extraListeners=" + TaskFailures.class.getName()));
+      }
+      packs.add(p);
+    }
+    Pipeline.stopSessions();
+    assertEquals(0, Pipeline.cli(packs.get(0)).code());
+    TaskFailures.FAILED.clear();
+    Pipeline.Run bf = Pipeline.cli(packs.get(1));
+    assertEquals(0, bf.code(), bf.all());
+    assertTrue(
+        TaskFailures.FAILED.stream().filter(f -> f.contains("injected failure")).count() >= 2,
+        "the injected failures happened: " + TaskFailures.FAILED);
+    assertEquals(
+        Pipeline.rows(tmp.resolve("best-fit-clean").toString()),
+        Pipeline.rows(tmp.resolve("best-fit-retried").toString()),
+        "best-fit rows");
   }
 }

@@ -14,9 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An executor process killed (SIGKILL) mid-stage under {@code local-cluster[2,1,1024]}: Spark
@@ -78,23 +79,28 @@ class ReliabilityLostExecutorIT {
     return found[0];
   }
 
-  @Test
+  @ParameterizedTest
+  @ValueSource(strings = {"concat", "best-fit"})
   @Timeout(value = 12, unit = TimeUnit.MINUTES)
-  void aKilledExecutorsTasksAreRedoneAndTheOutputEqualsACleanRun() throws Exception {
-    Path corpus = tmp.resolve("corpus");
+  void aKilledExecutorsTasksAreRedoneAndTheOutputEqualsACleanRun(String packing) throws Exception {
+    Path corpus = tmp.resolve("corpus-" + packing);
     SampleCorpus.write(corpus, 13L, SampleCorpus.Scale.DEMO);
-    Path clean = tmp.resolve("clean");
-    Pipeline.Run a = Pipeline.cli(Pipeline.runArgs(corpus, clean, "local[2]"));
+    Path clean = tmp.resolve("clean-" + packing);
+    List<String> cleanArgs = Pipeline.runArgs(corpus, clean, "local[2]");
+    cleanArgs.addAll(List.of("--packing", packing));
+    Pipeline.Run a = Pipeline.cli(cleanArgs);
     assertEquals(0, a.code(), a.all());
 
     // A local-cluster worker takes its SPARK_HOME from spark.test.home only under spark.testing
     // (else from the SPARK_HOME environment variable, which a test cannot set for itself).
     System.setProperty("spark.testing", "true");
     System.setProperty("spark.test.home", sparkHome().toString());
-    Path root = tmp.resolve("cluster");
+    Path root = tmp.resolve("cluster-" + packing);
     List<String> args = Pipeline.runArgs(corpus, root, "local-cluster[2,1,1024]");
     args.addAll(
         List.of(
+            "--packing",
+            packing,
             "--conf",
             "spark.task.maxFailures=4",
             // Without it the worker's command builder looks for launcher/target/scala-2.13 of a
@@ -132,7 +138,7 @@ class ReliabilityLostExecutorIT {
     Pipeline.Run b = run.get(10, TimeUnit.MINUTES);
     List<String> failed = List.copyOf(TaskFailures.FAILED);
     Files.writeString(
-        Path.of("target", "reliability-lost-executor.txt"),
+        Path.of("target", "reliability-lost-executor-" + packing + ".txt"),
         note + "failed tasks: " + failed + "\n" + b.all(),
         StandardCharsets.UTF_8);
     assertEquals(0, b.code(), b.all());

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * The shaded jar as a child JVM, as {@code ./longmix run} starts it: (5) the whole pipeline in
  * local[2] with -Xmx2g (1 GB per core) over a corpus holding a 20M-character document, peak RSS
  * noted; (4) the same command killed with SIGKILL mid-tokenize and again mid-pack, then rerun: the
- * outputs equal the uninterrupted run's and no orphan part files are visible as data.
+ * outputs equal the uninterrupted run's and no orphan part files are visible as data; and the same
+ * for a best-fit pack killed mid-pack.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -176,6 +177,66 @@ class ReliabilityProcessIT {
       assertEquals(m1.get("counts"), m2.get("counts"), stage + " manifest counts");
       assertTrue(m2.path("complete").asBoolean(), stage + " complete");
     }
+    Pipeline.stopSessions();
+  }
+
+  /** {@code dir} copied to {@code to}, files and folders, as another run's finished stages. */
+  private static void copyTree(Path dir, Path to) throws IOException {
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.toList()) {
+        Path q = to.resolve(dir.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          Files.copy(p, q);
+        }
+      }
+    }
+  }
+
+  /**
+   * The same with --packing best-fit, where pack does more on the driver and one more shuffle: a
+   * run killed mid-pack and rerun ends with an uninterrupted best-fit run's rows. Tokenize and
+   * histogram are the reference's, copied, so both runs go straight to pack.
+   */
+  @Test
+  @Order(3)
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
+  void aBestFitRunKilledMidPackAndRerunEqualsAnUninterruptedOne() throws Exception {
+    assertTrue(reference != null && Files.exists(reference.resolve("packed/_manifest.json")));
+    Path whole = tmp.resolve("best-fit-whole");
+    Path root = tmp.resolve("best-fit-interrupted");
+    for (Path r : List.of(whole, root)) {
+      copyTree(reference.resolve("tokenized"), r.resolve("tokenized"));
+      copyTree(reference.resolve("histogram"), r.resolve("histogram"));
+    }
+    List<String> bestFit = List.of("--packing", "best-fit", "--tail", "pad");
+    List<String> w = args(whole);
+    w.addAll(bestFit);
+    ChildRun uninterrupted = ChildRun.start("2g", w, tmp.resolve("best-fit-whole.log"));
+    assertEquals(0, uninterrupted.await(9), uninterrupted.output());
+
+    List<String> a = args(root);
+    a.addAll(bestFit);
+    ChildRun first = ChildRun.start("2g", a, tmp.resolve("best-fit-kill.log"));
+    assertTrue(
+        first.waitFor(() -> Files.exists(root.resolve("packed").resolve(OutputGuard.STARTED)), 240),
+        "pack started:\n" + first.output());
+    Thread.sleep(500);
+    boolean killedInPack = first.process.isAlive();
+    first.kill9();
+    ChildRun again = ChildRun.start("2g", a, tmp.resolve("best-fit-final.log"));
+    assertEquals(0, again.await(9), again.output());
+    assertTrue(
+        again.output().contains("[tokenize]") && again.output().contains("skipped"),
+        "tokenize was not redone:\n" + again.output());
+    System.out.println("[best-fit] killed in pack: " + killedInPack);
+    Path x = whole.resolve("packed");
+    Path y = root.resolve("packed");
+    assertEquals(Pipeline.rows(x.toString()), Pipeline.rows(y.toString()), "best-fit rows");
+    assertEquals(Pipeline.manifest(x).get("counts"), Pipeline.manifest(y).get("counts"), "counts");
+    assertEquals("best-fit", Pipeline.manifest(y).path("counts").path("packing").asText());
+    assertFalse(Files.exists(y.resolve("_temporary")), "no _temporary left");
     Pipeline.stopSessions();
   }
 }
