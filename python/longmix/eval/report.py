@@ -243,9 +243,7 @@ def diff_html(diffs: list, title: str, threshold: float, config: dict, warnings=
 def _colormap():
     from matplotlib.colors import LinearSegmentedColormap
 
-    cmap = LinearSegmentedColormap.from_list("needle", NEEDLE_COLOURS)
-    cmap.set_bad("#d0d0d0")
-    return cmap
+    return LinearSegmentedColormap.from_list("needle", NEEDLE_COLOURS).with_extremes(bad="#d0d0d0")
 
 
 def _matrix(spec, grid: list, metric: str):
