@@ -11,7 +11,8 @@ Runs one at a time, in this order:
                                                        class-data archive and without (LONGMIX_CDS=0)
   4. ./longmix tokenize / histogram / pack             each stage alone, for its own wall time and peak RSS
                                                        (tokenize and pack with the event log: their
-                                                       tasks' CPU time)
+                                                       tasks' CPU time); then pack at 10% of the corpus
+                                                       under --packing concat and best-fit, same plan
   5. ./longmix tokenize on the corpus x4               copies under new document ids: linearity, memory;
      then histogram + pack on it with the same plan      the marginal (at-scale) rates of each stage,
      and pack on it to the x1 run's output size          (a growing corpus, a fixed output: 627B -> 5B),
@@ -196,6 +197,29 @@ def main():
     ratios.append(("HF peer wall ÷ longmix run wall, end to end (target ≥ 1.3)", hf_wall / run_wall))
     ratios.append(("HF peer wall ÷ longmix run wall without the class-data archive", hf_wall / run_wall_nocds))
     ratios.append(("sample + pack corpus tokens/s ÷ tokenize tokens/s, in-job (target ≥ 10)", (tokens / pack_job) / (tokens / tok_job)))
+
+    # 4b. concat against best-fit packing on the same plan (per-source, 10% of the corpus,
+    # 81,920-token rows): best-fit's extra cost and its padding.
+    packing = {}
+    for mode in ("concat", "best-fit"):
+        out = os.path.join(stage_dir, f"packed-{mode}-0.1")
+        bf_args = [x for x in plan_args]
+        i = bf_args.index("--budget-fraction")
+        bf_args[i:i + 2] = ["--budget-fraction", "0.1"]
+        timed(lm + ["pack", "--input", os.path.join(stage_dir, "tokenized"), "--histogram", os.path.join(stage_dir, "histogram"),
+                    "--output", out, "--packing", mode] + bf_args + quiet)
+        packing[mode] = manifest(out)
+        cmds.append(f"./longmix pack --input OUT/stages/tokenized --histogram OUT/stages/histogram --output OUT/stages/packed-{mode}-0.1 --packing {mode} {' '.join(bf_args)} --master '{master}'")
+    for mode in ("concat", "best-fit"):
+        m = packing[mode]
+        cnt = m["counts"]
+        row(f"longmix sample + pack, {mode} packing, per-source at 0.1 (in-job; {cnt['documents_cut']:,} items cut across rows,"
+            f" padding {100 * cnt['pad_share_without_tail']:.4f}% of row tokens without the partial row,"
+            f" {100 * cnt['pad_share']:.4f}% with it)", tokens, m["seconds"], c, None)
+    ratios.append(("best-fit pack in-job seconds ÷ concat pack in-job seconds, same plan (target ≤ 1.5)",
+                   packing["best-fit"]["seconds"] / packing["concat"]["seconds"]))
+    ratios.append(("best-fit padding, % of row tokens not counting the partial row (target ≤ 1)",
+                   100 * packing["best-fit"]["counts"]["pad_share_without_tail"]))
 
     # 5. linearity
     if a.scale > 1:
