@@ -3,6 +3,7 @@ package dev.longmix.jobs;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.export.ExportConfig;
 import dev.longmix.jobs.histogram.HistogramConfig;
 import dev.longmix.jobs.pack.PackConfig;
 import dev.longmix.jobs.tokenize.TokenizeConfig;
@@ -30,6 +31,7 @@ public final class Main {
     m.put("plan", new Command(PlanCommand.spec(), PlanCommand::run));
     m.put("pack", new Command(PackConfig.spec(), PackCommand::run));
     m.put("run", new Command(RunCommand.spec(), RunCommand::run));
+    m.put("export", new Command(ExportConfig.spec(), ExportCommand::run));
     return m;
   }
 

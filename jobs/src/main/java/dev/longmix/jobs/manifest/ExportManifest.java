@@ -1,0 +1,54 @@
+package dev.longmix.jobs.manifest;
+
+import java.util.List;
+
+/**
+ * The export stage's manifest body: what was exported, to which format, and the files written.
+ *
+ * @param input the packed output exported
+ * @param inputFingerprint its fingerprint
+ * @param inputContentDigest its rows' content digest
+ * @param format {@code megatron}
+ * @param dtype the token id type of the {@code .bin} files
+ * @param rows packed rows exported
+ * @param sequences sequences written (one per span)
+ * @param documents documents written
+ * @param tokens token ids written (the rows' data tokens; padding is left out)
+ * @param files the file pairs, in row order
+ * @param seconds in-job seconds
+ */
+public record ExportManifest(
+    String input,
+    String inputFingerprint,
+    String inputContentDigest,
+    String format,
+    String dtype,
+    long rows,
+    long sequences,
+    long documents,
+    long tokens,
+    List<FilePair> files,
+    double seconds) {
+  public static final String STAGE = "export";
+
+  /**
+   * One {@code .bin}/{@code .idx} pair.
+   *
+   * @param prefix the pair's path without extension, relative to the output
+   * @param firstRow the first packed row it holds
+   * @param rows packed rows it holds
+   * @param sequences sequences in it
+   * @param documents documents in it
+   * @param tokens token ids in it
+   * @param binBytes the {@code .bin}'s size
+   */
+  public record FilePair(
+      String prefix,
+      long firstRow,
+      long rows,
+      long sequences,
+      long documents,
+      long tokens,
+      long binBytes)
+      implements java.io.Serializable {}
+}
