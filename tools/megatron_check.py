@@ -3,12 +3,15 @@
 
 Usage: megatron_check.py PACKED_DIR EXPORT_DIR
 
-Reads EXPORT_DIR/_manifest.json for the file pairs, opens each with the package's independent
-NumPy reader (`longmix.megatron.IndexedDataset`, written from Megatron-LM's layout, not from the
-Java writer), reads PACKED_DIR's rows with pyarrow in row order, and checks that the sequences are
-the rows' spans in order (every data token, none of the padding), that each sequence's length is
-its span's, and that a document starts at every span that does not continue the item of the span
-before it. Prints one JSON line; exit 0 when everything matches, 1 on the first difference.
+Opens every file pair that EXPORT_DIR/_manifest.json lists with the package's NumPy reader
+(`longmix.megatron.IndexedDataset`, written from Megatron-LM's published layout, not from the Java
+writer; it checks the header, sizes and pointers itself), reads PACKED_DIR's rows with pyarrow and
+derives from the spans alone what each pair must hold: the sequences of its rows' spans in row order
+(every data token, none of the padding), each as long as its span, and the document index under the
+rule docs/output-format.md states (a span begins a document unless it continues, from where it
+stopped, the item of the span before it in the same file; a file's first span always begins one).
+Also checks that the pairs cover the rows once, in order, and the manifest's counts and dtype.
+Prints one JSON line; exit 0 when everything matches, 1 at the first difference.
 """
 import glob
 import json
@@ -21,10 +24,28 @@ import pyarrow.parquet as pq
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 from longmix.megatron import IndexedDataset  # noqa: E402
 
+UINT16_VOCABULARY = 65500  # Megatron-LM's rule: uint16 for a vocabulary below this, else int32
+
 
 def fail(msg):
     print(json.dumps({"ok": False, "error": msg}))
     sys.exit(1)
+
+
+def expected_pair(rows):
+    """The sequences (token lists) and document index that these rows' spans give one file."""
+    sequences, doc_index, prev = [], [], None
+    for r in rows:
+        ids = r["input_ids"]
+        for s in r["spans"]:
+            item = (s["doc_id"], s["piece"], s["copy"])
+            continues = prev is not None and s["from_token"] > 0 and prev == (item, s["from_token"])
+            if not continues:
+                doc_index.append(len(sequences))
+            sequences.append(ids[s["start"] : s["start"] + s["length"]])
+            prev = (item, s["from_token"] + s["length"])
+    doc_index.append(len(sequences))
+    return sequences, doc_index
 
 
 def main(argv):
@@ -33,48 +54,77 @@ def main(argv):
         return 2
     packed, export = argv[1], argv[2]
     m = json.load(open(os.path.join(export, "_manifest.json")))
-    if m.get("stage") != "export" or not m.get("complete"):
+    if m.get("stage") != "export" or m.get("complete") is not True:
         fail(f"{export}: not a complete export")
-    files = sorted(f for f in glob.glob(os.path.join(packed, "*.parquet")))
-    table = pq.read_table(files, columns=["row", "input_ids", "n_tokens", "spans"])
+    files = sorted(glob.glob(os.path.join(packed, "part-*.parquet")))
+    table = pq.read_table(files, columns=["row", "input_ids", "n_tokens", "pad_tokens", "spans"])
     rows = sorted(table.to_pylist(), key=lambda r: r["row"])
-    # The expected sequences and document starts, from the spans alone.
-    expected = []
-    prev = None
-    for r in rows:
-        ids = r["input_ids"]
-        for s in r["spans"]:
-            key = (s["doc_id"], s["piece"], s["copy"])
-            continues = s["continuation"] and prev is not None and prev[0] == key and prev[1] == s["from_token"]
-            expected.append((ids[s["start"] : s["start"] + s["length"]], not continues))
-            prev = (key, s["from_token"] + s["length"])
-    at = 0
-    sequences = documents = tokens = 0
+    if [r["row"] for r in rows] != list(range(len(rows))) or len(rows) != m["rows"]:
+        fail(f"{packed}: rows are not 0..{m['rows'] - 1}")
+    max_id = max((max(r["input_ids"]) for r in rows), default=-1)
+    want_dtype = "uint16" if max_id + 1 < UINT16_VOCABULARY else "int32"
+    if m["dtype_rule"].startswith("auto") and m["dtype"] != want_dtype:
+        fail(f"dtype {m['dtype']}, but the largest id is {max_id}: Megatron's rule gives {want_dtype}")
+
+    next_row = 0
+    totals = {"sequences": 0, "documents": 0, "tokens": 0}
     for pair in m["files"]:
-        ds = IndexedDataset(os.path.join(export, pair["prefix"]))
-        doc_starts = set(int(x) for x in ds.document_indices[:-1])
-        if len(ds.sequence_lengths) != pair["sequences"]:
-            fail(f"{pair['prefix']}: {len(ds.sequence_lengths)} sequences, manifest says {pair['sequences']}")
-        for i in range(len(ds.sequence_lengths)):
-            if at >= len(expected):
-                fail(f"{pair['prefix']}: more sequences than the rows have spans")
-            want, starts = expected[at]
-            got = ds[i]
-            if int(ds.sequence_lengths[i]) != len(want) or not np.array_equal(np.asarray(got, dtype=np.int64), np.asarray(want, dtype=np.int64)):
-                fail(f"{pair['prefix']} sequence {i}: not span {at}'s tokens")
-            # A file's first sequence always starts a document; elsewhere the spans decide.
-            if (i in doc_starts) != (starts or i == 0):
-                fail(f"{pair['prefix']} sequence {i}: document start {i in doc_starts}, spans say {starts}")
-            at += 1
-            tokens += len(want)
-        sequences += len(ds.sequence_lengths)
-        documents += len(ds.document_indices) - 1
-    if at != len(expected):
-        fail(f"{len(expected) - at} spans were not exported")
-    if (sequences, documents, tokens) != (m["sequences"], m["documents"], m["tokens"]):
-        fail(f"totals {sequences, documents, tokens} against the manifest's {m['sequences'], m['documents'], m['tokens']}")
-    print(json.dumps({"ok": True, "rows": len(rows), "sequences": sequences, "documents": documents,
-                      "tokens": tokens, "files": len(m["files"]), "dtype": m["dtype"]}))
+        name = pair["prefix"]
+        if pair["first_row"] != next_row or pair["rows"] < 1:
+            fail(f"{name}: rows from {pair['first_row']} ({pair['rows']}), expected from {next_row}")
+        mine = rows[next_row : next_row + pair["rows"]]
+        next_row += pair["rows"]
+        want, want_docs = expected_pair(mine)
+        ds = IndexedDataset(os.path.join(export, name))
+        if ds.dtype.name != m["dtype"]:
+            fail(f"{name}: ids are {ds.dtype.name}, the manifest says {m['dtype']}")
+        if len(ds) != len(want):
+            fail(f"{name}: {len(ds)} sequences, its rows have {len(want)} spans")
+        for i, seq in enumerate(want):
+            if int(ds.sequence_lengths[i]) != len(seq):
+                fail(f"{name} sequence {i}: length {int(ds.sequence_lengths[i])}, its span {len(seq)}")
+            if not np.array_equal(ds[i].astype(np.int64), np.asarray(seq, dtype=np.int64)):
+                fail(f"{name} sequence {i}: not its span's tokens")
+        if ds.document_indices.tolist() != want_docs:
+            got = ds.document_indices.tolist()
+            d = next(k for k in range(max(len(got), len(want_docs))) if got[k : k + 1] != want_docs[k : k + 1])
+            fail(f"{name}: document index differs from the spans' at entry {d} ({got[d:d + 3]} vs {want_docs[d:d + 3]})")
+        tokens = sum(len(s) for s in want)
+        data = sum(r["n_tokens"] for r in mine)
+        if tokens != data:
+            fail(f"{name}: {tokens} tokens in sequences, its rows hold {data} data tokens")
+        counts = {"sequences": len(want), "documents": len(want_docs) - 1, "tokens": tokens}
+        for k, v in counts.items():
+            if pair[k] != v:
+                fail(f"{name}: manifest says {k} {pair[k]}, the files hold {v}")
+            totals[k] += v
+        if os.path.getsize(os.path.join(export, name + ".bin")) != pair["bin_bytes"]:
+            fail(f"{name}.bin: size differs from the manifest's bin_bytes")
+    if next_row != len(rows):
+        fail(f"rows {next_row}.. are in no file pair")
+    for k, v in totals.items():
+        if m[k] != v:
+            fail(f"manifest says {k} {m[k]}, the files hold {v}")
+    padding = sum(r["pad_tokens"] for r in rows)
+    if m["padding_left_out"] != padding:
+        fail(f"manifest says {m['padding_left_out']} pad ids left out, the rows hold {padding}")
+    print(
+        json.dumps(
+            {
+                "ok": True,
+                "rows": len(rows),
+                "files": len(m["files"]),
+                "dtype": m["dtype"],
+                "max_id": max_id,
+                "padding_left_out": padding,
+                **totals,
+                "continued_sequences": totals["sequences"] - totals["documents"],
+                "documents_beginning_mid_item": sum(
+                    1 for r in rows for s in r["spans"] if s["from_token"] > 0 or s["piece"] > 0
+                ) - (totals["sequences"] - totals["documents"]),
+            }
+        )
+    )
     return 0
 
 

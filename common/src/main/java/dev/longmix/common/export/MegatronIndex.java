@@ -1,21 +1,23 @@
 package dev.longmix.common.export;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Megatron-LM's indexed dataset (its {@code MMIDIDX} layout, docs/output-format.md): a {@code .bin}
- * of token ids back to back and an {@code .idx} of sequence lengths, byte pointers and document
- * indices, little-endian. One instance collects one file pair: {@link #add} writes a sequence's ids
- * to the {@code .bin} stream and notes its length; {@link #writeIndex} writes the {@code .idx}.
+ * of token ids back to back and an {@code .idx} of header, sequence lengths, byte pointers and
+ * document indices, little-endian. One instance collects one file pair: {@link #add} writes a
+ * sequence's ids to the {@code .bin} stream and notes its length and whether it begins a document;
+ * {@link #writeIndex} then writes the {@code .idx} (version 1, without the multimodal modes).
  */
 public final class MegatronIndex {
   static final byte[] MAGIC = {'M', 'M', 'I', 'D', 'I', 'D', 'X', 0, 0};
   static final long VERSION = 1;
+  static final int HEADER_BYTES = 9 + 8 + 1 + 8 + 8;
 
   /** The token id types longmix writes, with Megatron's dtype codes. */
   public enum Dtype {
@@ -31,10 +33,16 @@ public final class MegatronIndex {
     }
 
     /**
-     * The narrowest type for ids below {@code vocabulary}: uint16 below 65,500, as Megatron picks.
+     * The type Megatron's own preprocessing picks for {@code vocabulary} ids (0 .. vocabulary-1):
+     * uint16 below 65,500, int32 otherwise.
      */
     public static Dtype forVocabulary(long vocabulary) {
       return vocabulary < 65_500 ? UINT16 : INT32;
+    }
+
+    /** Whether {@code id} can be stored as this type. */
+    public boolean holds(int id) {
+      return this == INT32 ? id >= 0 : (id & 0xFFFF0000) == 0;
     }
 
     public int bytes() {
@@ -59,7 +67,11 @@ public final class MegatronIndex {
 
   /**
    * Appends ids[from, from + length) as one sequence; {@code startsDocument} when it begins a
-   * document (a sequence that continues the previous one's document does not).
+   * document (a sequence that continues the previous one's document does not; the first sequence
+   * always begins one, as the index starts with document 0 at sequence 0).
+   *
+   * @throws IllegalArgumentException for an empty sequence or an id the type cannot hold (the
+   *     caller names the row)
    */
   public void add(int[] ids, int from, int length, boolean startsDocument) throws IOException {
     if (length <= 0) {
@@ -85,10 +97,11 @@ public final class MegatronIndex {
     ByteBuffer b = ByteBuffer.wrap(buffer, 0, need).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = from; i < from + length; i++) {
       int id = ids[i];
+      if (!dtype.holds(id)) {
+        throw new IllegalArgumentException(
+            "id " + id + " at " + i + " does not fit " + dtype.name().toLowerCase(Locale.ROOT));
+      }
       if (dtype == Dtype.UINT16) {
-        if ((id & 0xFFFF0000) != 0) {
-          throw new IllegalArgumentException("id " + id + " does not fit uint16");
-        }
         b.putShort((short) id);
       } else {
         b.putInt(id);
@@ -115,33 +128,48 @@ public final class MegatronIndex {
     return tokens * dtype.bytes;
   }
 
-  /** Writes the {@code .idx} of the sequences added so far. */
+  /** Bytes of the {@code .idx} that {@link #writeIndex} writes now. */
+  public long indexBytes() {
+    return HEADER_BYTES + 12L * sequences + 8L * (documents + 1L);
+  }
+
+  /**
+   * Writes the {@code .idx} of the sequences added so far: the header (magic, version, dtype code,
+   * sequence count S, document-index count D = documents + 1), S int32 lengths, S int64 byte
+   * pointers, and the D int64 document indices (each document's first sequence, then S).
+   */
   public void writeIndex(OutputStream idx) throws IOException {
-    ByteBuffer head =
-        ByteBuffer.allocate(MAGIC.length + 8 + 1 + 8 + 8).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     head.put(MAGIC)
         .putLong(VERSION)
         .put((byte) dtype.code)
         .putLong(sequences)
         .putLong(documents + 1L);
-    DataOutputStream out = new DataOutputStream(idx);
-    out.write(head.array());
-    ByteBuffer body =
-        ByteBuffer.allocate(4 * sequences + 8 * sequences + 8 * (documents + 1))
-            .order(ByteOrder.LITTLE_ENDIAN);
+    idx.write(head.array());
+    // In pieces: a file of many sequences would not fit one array.
+    ByteBuffer body = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < sequences; i++) {
-      body.putInt(lengths[i]);
+      body = room(body, 4, idx).putInt(lengths[i]);
     }
     long pointer = 0;
     for (int i = 0; i < sequences; i++) {
-      body.putLong(pointer);
+      body = room(body, 8, idx).putLong(pointer);
       pointer += (long) lengths[i] * dtype.bytes;
     }
     for (int d = 0; d < documents; d++) {
-      body.putLong(documentStarts[d]);
+      body = room(body, 8, idx).putLong(documentStarts[d]);
     }
-    body.putLong(sequences);
-    out.write(body.array());
-    out.flush();
+    room(body, 8, idx).putLong(sequences);
+    idx.write(body.array(), 0, body.position());
+    idx.flush();
+  }
+
+  /** {@code b}, first written out and cleared when it has less than {@code need} bytes left. */
+  private static ByteBuffer room(ByteBuffer b, int need, OutputStream out) throws IOException {
+    if (b.remaining() < need) {
+      out.write(b.array(), 0, b.position());
+      b.clear();
+    }
+    return b;
   }
 }

@@ -10,10 +10,14 @@ import dev.longmix.jobs.manifest.PackManifest;
 import dev.longmix.jobs.spark.Fingerprint;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.ParquetFooters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The validated settings of {@code longmix export}, resolved before Spark starts.
@@ -24,7 +28,7 @@ import org.apache.hadoop.conf.Configuration;
  * @param dtype the token id type, or null to choose it from the ids ({@code auto})
  * @param partitions file pairs to write; each holds a contiguous range of rows
  * @param packed the packed output's manifest
- * @param fingerprint f(input, format, dtype, partitions)
+ * @param fingerprint f(input's fingerprint and content digest, format, dtype, partitions)
  * @param resolved the effective settings, for the manifest
  */
 public record ExportConfig(
@@ -44,67 +48,92 @@ public record ExportConfig(
 
   public static final List<Option> OPTIONS =
       List.of(
-          Option.required("input", "DIR", "a packed output (of longmix pack or run)"),
+          Option.required("input", "DIR", "a complete packed output (of longmix pack or run)"),
           Option.required("output", "DIR", "where the exported files go"),
           Option.required(FORMAT, "NAME", "megatron: Megatron-LM's indexed dataset (.bin + .idx)"),
           Option.optional(
               DTYPE,
               "auto|uint16|int32",
               DTYPE_DEFAULT,
-              "token id type; auto: uint16 when every id is below 65,500, as Megatron picks"),
+              "token id type; auto: uint16 when the largest id in the input's files (padding"
+                  + " included) plus one is below 65,500 (Megatron's rule for a vocabulary),"
+                  + " else int32"),
           Option.optional(
               PARTITIONS,
               "N",
               null,
-              "file pairs to write, each a contiguous range of rows [default: as many as the"
-                  + " packed output has files]"));
+              "file pairs to write, each a contiguous range of rows, at most one per row"
+                  + " [default: as many as the input has data files]"));
 
   public static CommandSpec spec() {
     return new CommandSpec(
         "export",
         "Write a packed output in another trainer's format (Megatron-LM's indexed dataset).",
         """
-        Reads the packed rows in row order and writes one .bin/.idx pair per contiguous range of
-        rows, one sequence per span (an item's part in a row; padding left out), a new document
-        wherever a span does not continue the item of the sequence before it, so Megatron's
-        reset_position_ids, reset_attention_mask and sample builder see the documents. Writes
-        OUTPUT/_manifest.json last, listing the files.
+        Reads the packed rows in row order and writes OUTPUT/part-NNNNN.bin + .idx per contiguous
+        range of rows (Megatron-LM's MMIDIDX layout, docs/output-format.md): one sequence per
+        span, the padding left out; a document of the index is a run of spans that continue one
+        item (a span starts a new one unless it carries on, from where it stopped, the item of the
+        span before it). Every row is checked against the packed format (its spans tile it) and
+        the rows read against the input's content digest. Give Megatron the prefixes without
+        extension. OUTPUT/_manifest.json, written last, lists the pairs with their counts.
+        Megatron's GPT dataset shuffles the sequences it reads and resets positions and attention
+        only at its EOD token: see docs/output-format.md.
         """,
         OPTIONS);
   }
 
   public static ExportConfig from(Settings s, Configuration hadoop) {
     String input = s.string("input");
+    String output = s.string("output");
     String format = s.choice(FORMAT, List.of("megatron"));
     String dt = s.choice(DTYPE, List.of("auto", "uint16", "int32"));
     MegatronIndex.Dtype dtype =
-        dt.equals("auto")
-            ? null
-            : MegatronIndex.Dtype.valueOf(dt.toUpperCase(java.util.Locale.ROOT));
+        dt.equals("auto") ? null : MegatronIndex.Dtype.valueOf(dt.toUpperCase(Locale.ROOT));
+    refuseOverlap(hadoop, input, output);
     Manifests.Manifest<PackManifest> packed =
         Manifests.complete(hadoop, "input", input, PackManifest.STAGE, PackManifest.class);
-    int partitions;
-    if (s.isSet(PARTITIONS)) {
-      partitions = s.positiveInt(PARTITIONS);
-    } else {
-      partitions = Math.max(1, ParquetFooters.dataFiles(new HadoopConf(hadoop), input).size());
+    PackManifest.Counts counts = packed.body().counts();
+    if (counts == null || counts.contentDigest() == null || counts.seqLen() <= 0) {
+      throw new ConfigException(
+          "input", input, "has a pack manifest without counts (seq_len, rows, content_digest)");
     }
-    if (packed.body().counts() == null) {
-      throw new ConfigException("input", input, "has a pack manifest without counts");
+    int files = ParquetFooters.dataFiles(new HadoopConf(hadoop), input).size();
+    if (files == 0 && counts.rows() > 0) {
+      throw new ConfigException(
+          "input", input, "holds no data files, but its manifest says " + counts.rows() + " rows");
     }
+    int partitions = s.isSet(PARTITIONS) ? s.positiveInt(PARTITIONS) : Math.max(1, files);
     Fingerprint fp = new Fingerprint("export");
     fp.add("input", packed.header().fingerprint());
+    fp.add("content", counts.contentDigest());
     fp.add(FORMAT, format);
     fp.add(DTYPE, dt);
     fp.add(PARTITIONS, Integer.toString(partitions));
     return new ExportConfig(
-        input,
-        s.string("output"),
-        format,
-        dtype,
-        partitions,
-        packed,
-        fp.value(),
-        new TreeMap<>(s.resolved()));
+        input, output, format, dtype, partitions, packed, fp.value(), new TreeMap<>(s.resolved()));
+  }
+
+  /**
+   * The output may not be the input or lie inside it, nor the other way round: making the output
+   * ready deletes what it holds.
+   */
+  private static void refuseOverlap(Configuration hadoop, String input, String output) {
+    String in = qualified(hadoop, input);
+    String out = qualified(hadoop, output);
+    if (in.equals(out) || out.startsWith(in + "/") || in.startsWith(out + "/")) {
+      throw new ConfigException(
+          "output", output, "overlaps --input " + input + "; export to a directory of its own");
+    }
+  }
+
+  private static String qualified(Configuration hadoop, String dir) {
+    try {
+      Path p = new Path(dir);
+      String q = p.getFileSystem(hadoop).makeQualified(p).toString();
+      return q.endsWith("/") ? q.substring(0, q.length() - 1) : q;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + dir, e);
+    }
   }
 }

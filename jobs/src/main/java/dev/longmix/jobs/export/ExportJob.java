@@ -1,21 +1,29 @@
 package dev.longmix.jobs.export;
 
+import dev.longmix.common.export.DocumentRuns;
 import dev.longmix.common.export.MegatronIndex;
+import dev.longmix.common.export.SpanTiling;
+import dev.longmix.jobs.fast.RowDigest;
 import dev.longmix.jobs.manifest.ExportManifest;
 import dev.longmix.jobs.manifest.ManifestHeader;
 import dev.longmix.jobs.manifest.Manifests;
+import dev.longmix.jobs.manifest.PackManifest;
+import dev.longmix.jobs.pack.PackedSchema;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.spark.ParquetFooters;
 import dev.longmix.jobs.spark.TaskHook;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partitioner;
@@ -31,13 +39,18 @@ import scala.Tuple2;
 
 /**
  * {@code longmix export --format megatron}: a packed output → Megatron-LM indexed datasets, one
- * {@code part-NNNNN.bin}/{@code .idx} pair per contiguous range of rows. Each span becomes a
- * sequence (padding is left out); a span that continues the item of the sequence before it (the
- * same document, piece and copy, from where that one stopped) continues its document, any other
- * starts a new one. Every row is checked to be tiled by its spans before a token is written.
+ * {@code part-NNNNN.bin}/{@code .idx} pair per contiguous range of rows. The rows are shuffled once
+ * by row number to the task of their range, which writes them in row order: each span becomes a
+ * sequence (padding is left out), and {@link DocumentRuns} says which sequences begin a document.
+ * Every row is checked against the packed format ({@link SpanTiling}) before its tokens are
+ * written, and the rows' content digest against the input's manifest before the export's manifest
+ * is written.
  */
 public final class ExportJob {
   private ExportJob() {}
+
+  /** The ids column of the packed files, as Parquet names it in the footers' statistics. */
+  static final String IDS_COLUMN = "input_ids.list.element";
 
   /** What a run produced. */
   public record Result(ExportManifest manifest) {}
@@ -47,49 +60,85 @@ public final class ExportJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     HadoopConf hconf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     OutputGuard.begin(hconf.get(), cfg.output(), cfg.fingerprint());
-    long rows = cfg.packed().body().counts().rows();
-    MegatronIndex.Dtype dtype = cfg.dtype() != null ? cfg.dtype() : autoDtype(spark, cfg.input());
-    int parts = (int) Math.max(1, Math.min(cfg.partitions(), Math.max(1, rows)));
+    PackManifest.Counts counts = cfg.packed().body().counts();
+    long rows = counts.rows();
+    Dtype chosen = dtype(spark, jsc, hconf, cfg);
+    int parts = (int) Math.max(1, Math.min(cfg.partitions(), rows));
+    RowRange ranges = new RowRange(parts, rows);
+    out.printf(
+        Locale.ROOT,
+        "[export] %,d rows of %s → %s: megatron, %s ids (%s), %d file pairs%n",
+        rows,
+        cfg.input(),
+        cfg.output(),
+        chosen.dtype().name().toLowerCase(Locale.ROOT),
+        chosen.rule(),
+        parts);
 
+    // Read by name into the packed schema's order: (row, input_ids, spans, n_tokens, pad_tokens),
+    // what RowDigest hashes.
     JavaPairRDD<Long, InternalRow> keyed =
         spark
             .read()
+            .schema(PackedSchema.ROWS)
             .parquet(cfg.input())
-            .select("row", "input_ids", "n_tokens", "spans")
             .queryExecution()
             .toRdd()
             .toJavaRDD()
-            .mapToPair(r -> new Tuple2<>(r.getLong(0), r.copy()));
+            .mapToPair(ExportJob::keyed);
     Broadcast<HadoopConf> conf = jsc.broadcast(hconf);
-    List<ExportManifest.FilePair> files = new ArrayList<>();
-    for (ExportManifest.FilePair f :
-        keyed
-            .repartitionAndSortWithinPartitions(new RowRange(parts, rows))
-            .mapPartitionsWithIndex(
-                TaskHook.wrapIndexed(
-                    "export", new WritePart(conf, cfg.output(), dtype, new RowRange(parts, rows))),
-                true)
-            .collect()) {
-      files.add(f);
-    }
-    files.sort(java.util.Comparator.comparingLong(ExportManifest.FilePair::firstRow));
+    List<Written> written =
+        rows == 0
+            ? new ArrayList<>()
+            : new ArrayList<>(
+                keyed
+                    .repartitionAndSortWithinPartitions(ranges)
+                    .mapPartitionsWithIndex(
+                        TaskHook.wrapIndexed(
+                            "export",
+                            new WritePart(
+                                conf, cfg.output(), chosen.dtype(), ranges, counts.seqLen())),
+                        true)
+                    .collect());
+    written.sort(Comparator.comparingLong(w -> w.pair().firstRow()));
+    List<ExportManifest.FilePair> files = written.stream().map(Written::pair).toList();
     long exported = files.stream().mapToLong(ExportManifest.FilePair::rows).sum();
     if (exported != rows) {
       throw new IllegalStateException(
           "exported " + exported + " rows, the packed output's manifest says " + rows);
     }
+    long xor = 0;
+    for (Written w : written) {
+      xor ^= w.digest();
+    }
+    String digest = rows == 0 ? "0" : Long.toHexString(xor);
+    if (!digest.equalsIgnoreCase(counts.contentDigest())) {
+      throw new IllegalStateException(
+          "the rows read from "
+              + cfg.input()
+              + " have content digest "
+              + digest
+              + ", its manifest says "
+              + counts.contentDigest()
+              + ": its files changed after pack wrote them; nothing was marked exported");
+    }
+    checkSizes(hconf, cfg.output(), files);
+    long tokens = files.stream().mapToLong(ExportManifest.FilePair::tokens).sum();
     double seconds = (System.nanoTime() - t0) / 1e9;
     ExportManifest m =
         new ExportManifest(
             cfg.input(),
             cfg.packed().header().fingerprint(),
-            cfg.packed().body().counts().contentDigest(),
+            digest,
             cfg.format(),
-            dtype.name().toLowerCase(Locale.ROOT),
+            chosen.dtype().name().toLowerCase(Locale.ROOT),
+            chosen.rule(),
+            counts.seqLen(),
             rows,
             files.stream().mapToLong(ExportManifest.FilePair::sequences).sum(),
             files.stream().mapToLong(ExportManifest.FilePair::documents).sum(),
-            files.stream().mapToLong(ExportManifest.FilePair::tokens).sum(),
+            tokens,
+            rows * counts.seqLen() - tokens,
             files,
             Math.round(seconds * 1000) / 1000.0);
     Manifests.write(
@@ -99,26 +148,75 @@ public final class ExportJob {
         m);
     out.printf(
         Locale.ROOT,
-        "[export] %,d rows → %,d sequences in %,d documents, %,d tokens (%s) in %d file pairs;"
-            + " %.1fs%n",
+        "[export] %,d rows → %,d sequences in %,d documents, %,d tokens (%s; %,d pad ids left"
+            + " out) in %d file pairs; content digest %s checked; %.1fs%n",
         rows,
         m.sequences(),
         m.documents(),
         m.tokens(),
         m.dtype(),
+        m.paddingLeftOut(),
         files.size(),
+        digest,
         seconds);
     return new Result(m);
   }
 
-  /** uint16 when every id (padding included) is below 65,500, else int32. */
-  private static MegatronIndex.Dtype autoDtype(SparkSession spark, String input) {
-    Row max = spark.read().parquet(input).selectExpr("max(array_max(input_ids))").first();
-    long vocabulary = max.isNullAt(0) ? 0 : max.getInt(0) + 1L;
-    return MegatronIndex.Dtype.forVocabulary(vocabulary);
+  private static Tuple2<Long, InternalRow> keyed(InternalRow r) {
+    return new Tuple2<>(r.getLong(0), r.copy()); // the scan reuses its row objects
   }
 
-  /** Rows [p·rows/parts, (p+1)·rows/parts) to partition p: contiguous, known from the count. */
+  /** The ids' type and how it was chosen. */
+  record Dtype(MegatronIndex.Dtype dtype, String rule) {}
+
+  /**
+   * {@code --dtype} as given, else Megatron's vocabulary rule applied to the largest id in the
+   * files (padding included): from the footers' statistics, or a scan when a file lacks them. The
+   * manifests do not record the tokenizer's vocabulary size, so the ids must stand for it.
+   */
+  private static Dtype dtype(
+      SparkSession spark, JavaSparkContext jsc, HadoopConf hconf, ExportConfig cfg) {
+    if (cfg.dtype() != null) {
+      return new Dtype(cfg.dtype(), "--dtype " + cfg.dtype().name().toLowerCase(Locale.ROOT));
+    }
+    OptionalLong fromFooters = ParquetFooters.maxInt(jsc, hconf, cfg.input(), IDS_COLUMN);
+    long max;
+    String where;
+    if (fromFooters.isPresent()) {
+      max = fromFooters.getAsLong();
+      where = "the files' statistics";
+    } else {
+      Row r = spark.read().parquet(cfg.input()).selectExpr("max(array_max(input_ids))").first();
+      max = r.isNullAt(0) ? -1 : r.getInt(0);
+      where = "a scan of the ids";
+    }
+    return new Dtype(
+        MegatronIndex.Dtype.forVocabulary(max + 1),
+        String.format(Locale.ROOT, "auto: largest id %d, from %s", max, where));
+  }
+
+  /** Each pair's files hold exactly what its task wrote (a retried task rewrites both). */
+  private static void checkSizes(
+      HadoopConf hconf, String output, List<ExportManifest.FilePair> files) {
+    try {
+      Path dir = new Path(output);
+      FileSystem fs = dir.getFileSystem(hconf.get());
+      for (ExportManifest.FilePair f : files) {
+        for (String ext : List.of(".bin", ".idx")) {
+          Path p = new Path(dir, f.prefix() + ext);
+          long want = ext.equals(".bin") ? f.binBytes() : f.idxBytes();
+          long got = fs.getFileStatus(p).getLen();
+          if (got != want) {
+            throw new IllegalStateException(p + " holds " + got + " bytes, its task wrote " + want);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot check the files under " + output, e);
+    }
+  }
+
+  /** Rows [⌈p·rows/parts⌉, ⌈(p+1)·rows/parts⌉) to partition p: contiguous, known from the count. */
   static final class RowRange extends Partitioner {
     private static final long serialVersionUID = 1L;
     private final int parts;
@@ -140,7 +238,9 @@ public final class ExportJob {
 
     @Override
     public int getPartition(Object key) {
-      return (int) Math.min(parts - 1, Math.multiplyExact((Long) key, parts) / rows);
+      // A row number out of range goes to the first or last part, whose writer names it.
+      long row = Math.max(0, Math.min(rows - 1, (Long) key));
+      return (int) Math.min(parts - 1, Math.multiplyExact(row, parts) / rows);
     }
 
     @Override
@@ -154,112 +254,133 @@ public final class ExportJob {
     }
   }
 
+  /** A task's file pair and the XOR of its rows' content hashes. */
+  record Written(ExportManifest.FilePair pair, long digest) implements Serializable {}
+
   /** Writes one partition's rows, in row order, as one file pair. */
   static final class WritePart
-      implements Function2<
-          Integer, Iterator<Tuple2<Long, InternalRow>>, Iterator<ExportManifest.FilePair>> {
+      implements Function2<Integer, Iterator<Tuple2<Long, InternalRow>>, Iterator<Written>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<HadoopConf> conf;
     private final String output;
     private final MegatronIndex.Dtype dtype;
     private final RowRange ranges;
+    private final int seqLen;
 
     WritePart(
-        Broadcast<HadoopConf> conf, String output, MegatronIndex.Dtype dtype, RowRange ranges) {
+        Broadcast<HadoopConf> conf,
+        String output,
+        MegatronIndex.Dtype dtype,
+        RowRange ranges,
+        int seqLen) {
       this.conf = conf;
       this.output = output;
       this.dtype = dtype;
       this.ranges = ranges;
+      this.seqLen = seqLen;
     }
 
     @Override
-    public Iterator<ExportManifest.FilePair> call(
-        Integer part, Iterator<Tuple2<Long, InternalRow>> rows) throws IOException {
-      if (!rows.hasNext()) {
-        return List.<ExportManifest.FilePair>of().iterator();
-      }
+    public Iterator<Written> call(Integer part, Iterator<Tuple2<Long, InternalRow>> rows)
+        throws IOException {
+      long first = ranges.firstRow(part);
+      long end = ranges.firstRow(part + 1);
       String prefix = String.format(Locale.ROOT, "part-%05d", part);
       Path bin = new Path(output, prefix + ".bin");
       FileSystem fs = bin.getFileSystem(conf.value().get());
-      long first = ranges.firstRow(part);
+      RowDigest xor = new RowDigest(); // a local sum, not registered: the task returns its value
+      RowDigest.Lanes digest = new RowDigest.Lanes(xor);
+      DocumentRuns runs = new DocumentRuns();
       long expected = first;
       MegatronIndex index;
       try (OutputStream b = new BufferedOutputStream(fs.create(bin, true), 1 << 20)) {
         index = new MegatronIndex(dtype, b);
-        long prevDoc = 0;
-        int prevPiece = -1;
-        int prevCopy = -1;
-        long prevEnd = -1;
         while (rows.hasNext()) {
           InternalRow r = rows.next()._2();
           long row = r.getLong(0);
           if (row != expected) {
             throw new IllegalStateException(
-                "packed row " + expected + " is missing (next is row " + row + ")");
+                row < expected
+                    ? "packed row " + row + " appears more than once in the input"
+                    : row >= end
+                        ? "packed row " + row + " is beyond the manifest's rows"
+                        : "packed row " + expected + " is missing from the input");
           }
           expected++;
-          int[] ids = r.getArray(1).toIntArray();
-          int n = r.getInt(2);
-          ArrayData spans = r.getArray(3);
-          int at = 0;
-          for (int i = 0; i < spans.numElements(); i++) {
-            InternalRow s = spans.getStruct(i, 8);
-            int start = s.getInt(0);
-            int length = s.getInt(1);
-            if (start != at || length <= 0 || start + length > n || n > ids.length) {
-              throw new IllegalStateException(
-                  "packed row "
-                      + row
-                      + ": its spans do not tile it (span "
-                      + i
-                      + " at "
-                      + start
-                      + " of "
-                      + length
-                      + " tokens, expected at "
-                      + at
-                      + ", n_tokens "
-                      + n
-                      + ")");
-            }
-            long doc = s.getLong(3);
-            int piece = s.getInt(4);
-            int copy = s.getInt(5);
-            int from = s.getInt(6);
-            boolean continues =
-                s.getBoolean(7)
-                    && doc == prevDoc
-                    && piece == prevPiece
-                    && copy == prevCopy
-                    && from == prevEnd;
-            index.add(ids, start, length, !continues);
-            prevDoc = doc;
-            prevPiece = piece;
-            prevCopy = copy;
-            prevEnd = from + length;
-            at += length;
-          }
-          if (at != n) {
-            throw new IllegalStateException(
-                "packed row " + row + ": its spans cover " + at + " tokens, n_tokens is " + n);
-          }
+          write(r, index, runs);
+          digest.add(r);
         }
       }
+      if (expected != end) {
+        throw new IllegalStateException(
+            "packed rows " + expected + ".." + (end - 1) + " are missing from the input");
+      }
+      digest.flush();
       try (OutputStream idx = fs.create(new Path(output, prefix + ".idx"), true)) {
         index.writeIndex(idx);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
       return List.of(
-              new ExportManifest.FilePair(
-                  prefix,
-                  first,
-                  expected - first,
-                  index.sequences(),
-                  index.documents(),
-                  index.tokens(),
-                  index.binBytes()))
+              new Written(
+                  new ExportManifest.FilePair(
+                      prefix,
+                      first,
+                      end - first,
+                      index.sequences(),
+                      index.documents(),
+                      index.tokens(),
+                      index.binBytes(),
+                      index.indexBytes()),
+                  xor.value()))
           .iterator();
+    }
+
+    /** One row's spans as sequences, once the row is checked. */
+    private void write(InternalRow r, MegatronIndex index, DocumentRuns runs) throws IOException {
+      long row = r.getLong(0);
+      ArrayData idData = r.getArray(1);
+      ArrayData spans = r.getArray(2);
+      int n = spans.numElements();
+      int[] starts = new int[n];
+      int[] lengths = new int[n];
+      int[] froms = new int[n];
+      boolean[] continuations = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        InternalRow s = spans.getStruct(i, PackedSchema.SPANS.size());
+        starts[i] = s.getInt(0);
+        lengths[i] = s.getInt(1);
+        froms[i] = s.getInt(6);
+        continuations[i] = s.getBoolean(7);
+      }
+      SpanTiling.check(
+          row,
+          seqLen,
+          idData.numElements(),
+          r.getInt(3),
+          r.getInt(4),
+          starts,
+          lengths,
+          froms,
+          continuations);
+      int[] ids = idData.toIntArray();
+      for (int i = 0; i < n; i++) {
+        InternalRow s = spans.getStruct(i, PackedSchema.SPANS.size());
+        for (int k = starts[i]; k < starts[i] + lengths[i]; k++) {
+          if (!dtype.holds(ids[k])) {
+            throw new IllegalStateException(
+                "packed row "
+                    + row
+                    + ": id "
+                    + ids[k]
+                    + " at "
+                    + k
+                    + " does not fit "
+                    + dtype.name().toLowerCase(Locale.ROOT)
+                    + " (--dtype int32 holds every id)");
+          }
+        }
+        boolean begins = runs.begins(s.getLong(3), s.getInt(4), s.getInt(5), froms[i], lengths[i]);
+        index.add(ids, starts[i], lengths[i], begins);
+      }
     }
   }
 }

@@ -76,9 +76,10 @@ public final class Manifests {
    */
   public static <B> Manifest<B> complete(
       Configuration conf, String key, String dir, String stage, Class<B> type) {
-    Manifest<B> m =
-        read(conf, dir, type)
-            .filter(x -> x.header().complete())
+    Optional<JsonNode> tree = tree(conf, dir);
+    ManifestHeader h =
+        tree.map(n -> convert(n, ManifestHeader.class, dir))
+            .filter(ManifestHeader::complete)
             .orElseThrow(
                 () ->
                     new ConfigException(
@@ -88,11 +89,12 @@ public final class Manifests {
                             + FILE
                             + "; point it at the output of longmix "
                             + stage));
-    if (m.header().stage() != null && !m.header().stage().equals(stage)) {
+    // The stage first: another stage's manifest does not read as this one's body.
+    if (h.stage() != null && !h.stage().equals(stage)) {
       throw new ConfigException(
-          key, dir, "is the output of longmix " + m.header().stage() + ", not of " + stage);
+          key, dir, "is the output of longmix " + h.stage() + ", not of " + stage);
     }
-    return m;
+    return new Manifest<>(h, convert(tree.get(), type, dir));
   }
 
   private static <T> T convert(JsonNode n, Class<T> type, String dir) {

@@ -66,4 +66,76 @@ public final class ParquetFooters {
                 }))
         .fold(0L, Long::sum);
   }
+
+  /**
+   * The largest value of the int32 column {@code path} (dotted, e.g. {@code
+   * input_ids.list.element}) in {@code dir}'s data files, from their footers' statistics alone;
+   * empty when a file has none for it (or holds no value of it), so the caller must scan instead.
+   */
+  public static java.util.OptionalLong maxInt(
+      JavaSparkContext jsc, HadoopConf conf, String dir, String path) {
+    List<String> files = dataFiles(conf, dir);
+    if (files.isEmpty()) {
+      return java.util.OptionalLong.empty();
+    }
+    int slices = Math.max(1, Math.min(files.size(), 4 * jsc.defaultParallelism()));
+    List<Long> maxima =
+        jsc.parallelize(files, slices)
+            .mapPartitions(
+                TaskHook.wrap(
+                    "footers",
+                    (java.util.Iterator<String> paths) -> {
+                      List<Long> out = new ArrayList<>();
+                      while (paths.hasNext()) {
+                        try (ParquetFileReader r = conf.openParquet(paths.next())) {
+                          out.add(maxInt(r, path));
+                        }
+                      }
+                      return out.iterator();
+                    }))
+            .collect();
+    long max = Long.MIN_VALUE;
+    for (long m : maxima) {
+      if (m == NO_STATISTICS) {
+        return java.util.OptionalLong.empty();
+      }
+      if (m != NO_ROWS) {
+        max = Math.max(max, m);
+      }
+    }
+    return max == Long.MIN_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(max);
+  }
+
+  private static final long NO_STATISTICS = Long.MIN_VALUE;
+  private static final long NO_ROWS = Long.MIN_VALUE + 1;
+
+  /** The file's largest value of {@code path}, {@link #NO_ROWS} or {@link #NO_STATISTICS}. */
+  private static long maxInt(ParquetFileReader r, String path) {
+    long max = NO_STATISTICS;
+    boolean any = false;
+    for (org.apache.parquet.hadoop.metadata.BlockMetaData b : r.getFooter().getBlocks()) {
+      if (b.getRowCount() == 0) {
+        continue;
+      }
+      boolean found = false;
+      for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : b.getColumns()) {
+        if (c.getPath().toDotString().equals(path)) {
+          org.apache.parquet.column.statistics.Statistics<?> st = c.getStatistics();
+          if (st == null
+              || st.isEmpty()
+              || !st.hasNonNullValue()
+              || !(st instanceof org.apache.parquet.column.statistics.IntStatistics is)) {
+            return NO_STATISTICS;
+          }
+          max = any ? Math.max(max, is.getMax()) : is.getMax();
+          any = true;
+          found = true;
+        }
+      }
+      if (!found) {
+        return NO_STATISTICS;
+      }
+    }
+    return any ? max : NO_ROWS;
+  }
 }

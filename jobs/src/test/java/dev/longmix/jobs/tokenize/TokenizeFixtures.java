@@ -96,10 +96,10 @@ public final class TokenizeFixtures {
   }
 
   /** What {@code Main.run} returned and printed. */
-  record Run(int code, String out, String err, long millis) {}
+  public record Run(int code, String out, String err, long millis) {}
 
   /** Runs the CLI with no SparkSession left over, so its own --master takes effect. */
-  static Run cli(String... args) {
+  public static Run cli(String... args) {
     stopSessions();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
