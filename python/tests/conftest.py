@@ -1,5 +1,6 @@
 """Packed outputs for the loader's tests: small synthetic ones written here (always), and the Java
-pipeline's own output when LONGMIX_PACKED names one (the JUnit test PythonPackageTest sets it)."""
+pipeline's own outputs when LONGMIX_PACKED (concat packing) and LONGMIX_PACKED_BEST_FIT (best-fit
+packing, padded rows) name them (the JUnit test PythonPackageTest sets both)."""
 
 import os
 import sys
@@ -12,10 +13,14 @@ import packed_writer  # noqa: E402
 SEQ_LEN = 64
 
 
-def java_packed():
-    p = os.environ.get("LONGMIX_PACKED")
+JAVA_OUTPUTS = {"java": "LONGMIX_PACKED", "java_best_fit": "LONGMIX_PACKED_BEST_FIT"}
+
+
+def java_packed(name="java"):
+    var = JAVA_OUTPUTS[name]
+    p = os.environ.get(var)
     if p and not os.path.isfile(os.path.join(p, "_manifest.json")):
-        raise RuntimeError(f"LONGMIX_PACKED={p} has no _manifest.json")
+        raise RuntimeError(f"{var}={p} has no _manifest.json")
     return p
 
 
@@ -38,16 +43,19 @@ def best_fit_packed(tmp_path_factory):
     return out
 
 
-def _outputs():
-    names = ["greedy", "best_fit"]
-    if java_packed():
-        names.append("java")
-    return names
-
-
-@pytest.fixture(params=_outputs())
-def packed(request):
-    """Each packed output the tests hold to the contract: synthetic ones, and the Java one when given."""
-    if request.param == "java":
-        return java_packed()
+def _output(request):
+    if request.param in JAVA_OUTPUTS:
+        return java_packed(request.param)
     return request.getfixturevalue(request.param + "_packed")
+
+
+@pytest.fixture(params=["greedy", "best_fit"] + [n for n in JAVA_OUTPUTS if java_packed(n)])
+def packed(request):
+    """Each packed output the tests hold to the contract: synthetic ones, and the Java ones when given."""
+    return _output(request)
+
+
+@pytest.fixture(params=["best_fit"] + (["java_best_fit"] if java_packed("java_best_fit") else []))
+def padded(request):
+    """The outputs of a best-fit packing, whose rows carry padding: synthetic, and the Java one when given."""
+    return request.param, _output(request)

@@ -43,14 +43,22 @@ def test_every_row_yields_what_its_spans_say(packed):
     assert sorted(seen) == list(range(ds.num_rows)) == sorted(truth)
 
 
-def test_padding_is_masked_in_every_padded_row(best_fit_packed):
-    ds = PackedDataset(best_fit_packed)
+def test_padding_is_masked_in_every_padded_row(padded):
+    name, path = padded
+    ds = PackedDataset(path)
+    truth = file_rows(path)
     pads = 0
     for x in ds:
-        n = x["n_tokens"]
+        n, r = x["n_tokens"], truth[x["row"]]
+        assert n == r["n_tokens"] and x["pad_tokens"] == r["pad_tokens"] == ds.seq_len - n
         assert (x["labels"][n:] == IGNORE_INDEX).all() and (x["labels"][:n] != IGNORE_INDEX).all()
+        if n < ds.seq_len:  # the padding is a segment of its own: no data token attends to it
+            assert x["cu_seqlens"][-2] == n and x["position_ids"][n] == 0
         pads += x["pad_tokens"] > 0
-    assert pads > ds.num_rows // 2, "a best-fit output pads most rows, not only the last"
+    if name == "best_fit":
+        assert pads > ds.num_rows // 2, "a best-fit output pads most rows, not only the last"
+    else:
+        assert pads > 1, f"{path}: a best-fit output pads rows other than the last"
 
 
 def test_continued_documents_continue_their_positions(greedy_packed):
