@@ -52,6 +52,8 @@ class IndexedDataset:
         for p in (idx_path, bin_path):
             if not os.path.isfile(p):
                 raise IndexedDatasetError(f"{p}: no such file (a Megatron indexed dataset is PREFIX.idx + PREFIX.bin)")
+        if os.path.getsize(idx_path) < HEADER_BYTES:
+            raise IndexedDatasetError(f"{idx_path}: {os.path.getsize(idx_path)} bytes, shorter than the {HEADER_BYTES}-byte header")
         idx = np.memmap(idx_path, mode="r", dtype=np.uint8)
         if len(idx) < HEADER_BYTES or bytes(idx[: len(MAGIC)]) != MAGIC:
             raise IndexedDatasetError(f"{idx_path}: does not start with the index magic {MAGIC!r}")
@@ -60,7 +62,7 @@ class IndexedDataset:
             raise IndexedDatasetError(f"{idx_path}: index version {version}, this reader knows {VERSION}")
         if code not in DTYPES:
             raise IndexedDatasetError(f"{idx_path}: dtype code {code}, expected one of {sorted(DTYPES)}")
-        self.dtype = np.dtype(DTYPES[code])
+        self.dtype = np.dtype(DTYPES[code]).newbyteorder("<")  # the layout is little-endian
         arrays = HEADER_BYTES + n_seq * 4 + n_seq * 8 + n_doc * 8
         if len(idx) not in (arrays, arrays + n_seq):
             raise IndexedDatasetError(

@@ -66,6 +66,7 @@ def corrupt(prefix, offset, data):
         (lambda p: corrupt(p, HEADER_BYTES + 5 * 4 + 8, struct.pack("<q", 6)), "sequence 1 points at byte 6, expected 8"),
         (lambda p: corrupt(p, HEADER_BYTES + 5 * 12, struct.pack("<q", 1)), "document indices must rise from 0"),
         (lambda p: os.remove(p + ".bin"), "data_text_document.bin: no such file"),
+        (lambda p: open(p + ".idx", "wb").close(), "0 bytes, shorter than the 34-byte header"),
     ],
 )
 def test_broken_files_fail_naming_them(tmp_path, breakage, message):
