@@ -14,7 +14,7 @@ public final class SpanTiling {
   public static final class BrokenRowException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    BrokenRowException(long row, String what) {
+    public BrokenRowException(long row, String what) {
       super("packed row " + row + ": " + what);
     }
   }

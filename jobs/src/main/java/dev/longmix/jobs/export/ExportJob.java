@@ -297,6 +297,9 @@ public final class ExportJob {
         index = new MegatronIndex(dtype, b);
         while (rows.hasNext()) {
           InternalRow r = rows.next()._2();
+          if (r.isNullAt(0)) {
+            throw new IllegalStateException("a row of the input has no row number");
+          }
           long row = r.getLong(0);
           if (row != expected) {
             throw new IllegalStateException(
@@ -337,6 +340,12 @@ public final class ExportJob {
     /** One row's spans as sequences, once the row is checked. */
     private void write(InternalRow r, MegatronIndex index, DocumentRuns runs) throws IOException {
       long row = r.getLong(0);
+      for (int c = 1; c < PackedSchema.ROWS.size(); c++) {
+        if (r.isNullAt(c)) {
+          throw new SpanTiling.BrokenRowException(
+              row, PackedSchema.ROWS.apply(c).name() + " is null (not a packed rows file?)");
+        }
+      }
       ArrayData idData = r.getArray(1);
       ArrayData spans = r.getArray(2);
       int n = spans.numElements();

@@ -153,6 +153,21 @@ class ReliabilityConfigTest {
     return l;
   }
 
+  static List<String> export(String... extra) {
+    List<String> l = new ArrayList<>(List.of("export"));
+    l.addAll(List.of(extra));
+    if (!l.contains("--input")) {
+      l.addAll(List.of("--input", reused + "/packed"));
+    }
+    if (!l.contains("--output")) {
+      l.addAll(List.of("--output", out("export")));
+    }
+    if (!l.contains("--format")) {
+      l.addAll(List.of("--format", "megatron"));
+    }
+    return l;
+  }
+
   /** (what the case is, the command line, the key and the value the message must name). */
   static Stream<Arguments> cases() {
     String absent = "/nonexistent/longmix-absent";
@@ -254,7 +269,20 @@ class ReliabilityConfigTest {
                 "--upsample-domains",
                 "RedPajamaBook,Nope"),
             "--upsample-domains",
-            "'RedPajamaBook,Nope': names domain 'Nope', which the corpus does not have"));
+            "'RedPajamaBook,Nope': names domain 'Nope', which the corpus does not have"),
+        // export
+        Arguments.of("unknown key", export("--bogus", "1"), "--bogus", "1"),
+        Arguments.of("unknown format", export("--format", "parquet"), "--format", "parquet"),
+        Arguments.of("unknown dtype", export("--dtype", "int8"), "--dtype", "int8"),
+        Arguments.of("out of range", export("--partitions", "0"), "--partitions", "0"),
+        Arguments.of("missing input", export("--input", absent), "--input", absent),
+        Arguments.of("not a packed output", export("--input", tokenized), "--input", tokenized),
+        Arguments.of(
+            "output inside the input",
+            export("--output", reused + "/packed/megatron"),
+            "--output",
+            "overlaps --input"),
+        Arguments.of("existing output", export("--output", foreign), "--output", foreign));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
