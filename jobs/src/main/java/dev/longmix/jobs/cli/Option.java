@@ -40,11 +40,6 @@ public record Option(
     return new Option(key, metavar, defaultValue, required, help, true);
   }
 
-  /** This option with another help line (a command that uses a shared option its own way). */
-  public Option withHelp(String text) {
-    return new Option(key, metavar, defaultValue, required, text, repeatable);
-  }
-
   public boolean isFlag() {
     return metavar == null;
   }
