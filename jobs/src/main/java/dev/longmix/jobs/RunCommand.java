@@ -16,6 +16,7 @@ import dev.longmix.jobs.pack.PackConfig;
 import dev.longmix.jobs.pack.PlanOptions;
 import dev.longmix.jobs.spark.HadoopConf;
 import dev.longmix.jobs.spark.OutputGuard;
+import dev.longmix.jobs.tokenize.CorpusInput;
 import dev.longmix.jobs.tokenize.TokenizeConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -60,12 +61,14 @@ final class RunCommand {
         changing only the strategy reruns only pack. --budget-fraction is resolved against the
         corpus's tokens once the histogram exists.
 
-        The domains named in --domain-shares and --upsample-domains are checked before Spark
-        starts: against the corpus's own when ROOT/histogram or ROOT/tokenized is reused, else
-        against --domains when it is given. Otherwise (a first run without --domains, where any
-        name is a domain) they can be checked only once the histogram exists: still exit 2, after
-        tokenize and histogram ran (their outputs are kept), with a note at the start for a name
-        that is not one of SlimPajama's seven.
+        Named sources (--input NAME=PATH, repeated) are the corpus's domains. The domains named
+        in --domain-shares, --upsample-domains and --keep-rate are checked before Spark starts:
+        against the corpus's own when ROOT/histogram or ROOT/tokenized is reused, against the
+        source names when the sources are named, else against --domains when it is given.
+        Otherwise (a first run of an unnamed corpus without --domains, where any name is a
+        domain) they can be checked only once the histogram exists: still exit 2, after tokenize
+        and histogram ran (their outputs are kept), with a note at the start for a name that is
+        not one of SlimPajama's seven.
         """,
         o);
   }
@@ -88,12 +91,11 @@ final class RunCommand {
     // Decided before Spark starts, so an output that must not be replaced stops the run at once.
     boolean skipTokenize = StageRunner.upToDate(tokenize, s, out);
     boolean skipHistogram = StageRunner.upToDate(histogram, s, out);
-    checkDomainsNamed(
-        s,
+    CorpusDomains known =
         skipHistogram
             ? corpusDomains(hist.output(), HistogramFiles.read(hadoop, "histogram", hist.output()))
-            : skipTokenize ? corpusDomains(tok.output(), hadoop) : null,
-        out);
+            : skipTokenize ? corpusDomains(tok.output(), hadoop) : corpusDomains(tok.inputs());
+    checkDomainsNamed(s, known, out);
     // The pack fingerprint needs the histogram; until it exists, refuse at least foreign data.
     OutputGuard.precheck(hadoop, "output", packed, s.flag("overwrite"));
 
@@ -153,17 +155,30 @@ final class RunCommand {
     return domains == null ? null : new CorpusDomains(new TreeSet<>(domains.keySet()), dir);
   }
 
-  /** The corpus's domains, known before Spark starts when an earlier run's output is reused. */
+  /** The names of named sources, which are the corpus's domains; null for an unnamed corpus. */
+  static CorpusDomains corpusDomains(List<CorpusInput> inputs) {
+    if (!inputs.get(0).named()) {
+      return null;
+    }
+    Set<String> names = new TreeSet<>();
+    inputs.forEach(in -> names.add(in.name()));
+    return new CorpusDomains(names, "the named --input sources");
+  }
+
+  /**
+   * The corpus's domains, known before Spark starts when an earlier run's output is reused or the
+   * sources are named.
+   */
   record CorpusDomains(Set<String> names, String from) {}
 
   /**
-   * Checks the domains that --domain-shares (those with a share above 0, as the planner does) and
-   * --upsample-domains name, before Spark starts, against the best list there is: the corpus's own,
-   * from the histogram or tokenized output this run reuses; else --domains, a set the corpus cannot
-   * leave. Without either, any name can be a domain (--domains is what restricts them, and it
-   * rejects records, so it is not demanded here): the names are checked against the histogram once
-   * tokenize and histogram have run, and a name that is not one of SlimPajama's gets a note now,
-   * since a typo would otherwise show only then.
+   * Checks the domains that --domain-shares (those with a share above 0, as the planner does),
+   * --upsample-domains and --keep-rate name, before Spark starts, against the best list there is:
+   * the corpus's own, from the histogram or tokenized output this run reuses, or the names of named
+   * sources; else --domains, a set the corpus cannot leave. Without either, any name can be a
+   * domain (--domains is what restricts them, and it rejects records, so it is not demanded here):
+   * the names are checked against the histogram once tokenize and histogram have run, and a name
+   * that is not one of SlimPajama's gets a note now, since a typo would otherwise show only then.
    */
   static void checkDomainsNamed(Settings s, CorpusDomains corpus, PrintStream out) {
     PlanConfig plan = PlanOptions.parse(s, 1, PlanConfig.LONG_THRESHOLD_DEFAULT);
@@ -176,6 +191,7 @@ final class RunCommand {
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put(PlanConfig.DOMAIN_SHARES, shared);
     keys.put(PlanConfig.UPSAMPLE_DOMAINS, plan.upsampleDomains());
+    keys.put(PlanConfig.KEEP_RATE, List.copyOf(plan.keepRate().named().keySet()));
     for (Map.Entry<String, List<String>> named : keys.entrySet()) {
       String key = named.getKey();
       for (String name : named.getValue()) {

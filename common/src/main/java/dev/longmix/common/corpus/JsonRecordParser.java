@@ -40,10 +40,22 @@ public final class JsonRecordParser {
 
   /** Parses the UTF-8 bytes {@code buf[off, off+len)} of one line (without its newline). */
   public ParsedLine parse(byte[] buf, int off, int len) {
+    return parse(buf, off, len, null);
+  }
+
+  /**
+   * {@link #parse(byte[], int, int)} for a line of a named source: when {@code sourceDomain} is not
+   * null the record's domain field is not read (it need not exist) and the document's domain is
+   * {@code sourceDomain}.
+   */
+  public ParsedLine parse(byte[] buf, int off, int len, String sourceDomain) {
     if (isBlank(buf, off, len)) {
       return new ParsedLine.Rejected(RejectReason.BLANK_LINE, "empty or whitespace-only line");
     }
     Found found = new Found();
+    if (sourceDomain != null) {
+      found.domainPrefixDepth = -1; // never on the domain path
+    }
     try (JsonParser p = factory.createParser(buf, off, len)) {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_OBJECT) {
@@ -70,12 +82,14 @@ public final class JsonRecordParser {
     } catch (IOException e) {
       return new ParsedLine.Rejected(RejectReason.MALFORMED_JSON, firstLine(e));
     }
-    return validate(found.text, found.textKind, found.domain, found.domainKind);
+    return sourceDomain != null
+        ? validate(found.text, found.textKind, sourceDomain, "a string")
+        : validate(found.text, found.textKind, found.domain, found.domainKind);
   }
 
   /**
    * Applies the same rules to a record from a columnar source (Parquet), where a null value means
-   * the field is missing.
+   * the field is missing; a named source passes its name as {@code domain}.
    */
   public ParsedLine check(String text, String domain) {
     return validate(

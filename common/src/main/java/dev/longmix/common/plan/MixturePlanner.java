@@ -34,6 +34,7 @@ public final class MixturePlanner {
    */
   public static Plan plan(LengthHistogram histogram, PlanConfig config) {
     checkFits(histogram, config);
+    checkKeepRates(histogram, config);
     // The recipe draws the global and cut strategies from one pool, where each domain's share is a
     // random outcome around its expectation; with book-sized items that noise is many points at
     // small budgets. We draw them stratified instead: one pool per domain whose budget is the
@@ -70,6 +71,18 @@ public final class MixturePlanner {
     }
   }
 
+  /** Every domain a rate is given for must be the histogram's: a typo would else go unnoticed. */
+  private static void checkKeepRates(LengthHistogram histogram, PlanConfig config) {
+    for (Map.Entry<String, Double> e : config.keepRate().named().entrySet()) {
+      if (!histogram.hasDomain(e.getKey())) {
+        throw ConfigException.invalid(
+            PlanConfig.KEEP_RATE,
+            e.getKey() + "=" + e.getValue(),
+            "the histogram has no domain " + e.getKey() + "; it has " + histogram.domains());
+      }
+    }
+  }
+
   /** The one pool of the whole corpus, at the rates the strategy gives it. */
   private static PoolPlan singlePool(LengthHistogram histogram, PlanConfig config) {
     long longTokens = 0;
@@ -82,6 +95,9 @@ public final class MixturePlanner {
       longDocs += histogram.longDocuments(d);
       docs += histogram.documents(d);
     }
+    if (!config.keepRate().isUniform()) {
+      return mixedPool(histogram, config, longDocs, longTokens);
+    }
     return pool(
         Plan.SINGLE_POOL,
         histogram.domains(),
@@ -90,8 +106,109 @@ public final class MixturePlanner {
         longTokens,
         docs - longDocs,
         tokens - longTokens,
-        shortRate(config, longShare(longTokens, tokens - longTokens)),
+        shortRate(config, null, longShare(longTokens, tokens - longTokens)),
         config.maxCopies());
+  }
+
+  /**
+   * The single pool of the global strategy when short documents are kept at a rate per domain: one
+   * budget, long documents at rate 1, each domain's short documents at its own rate. Its short
+   * class is reported as one, at the token-weighted mean rate Σ r_d·S_d / Σ S_d (the rate short
+   * tokens are taken at relative to long ones while no cap binds), so the keep rule of the pool as
+   * a whole, L/(L + Σ r_d·S_d), reads as p/(p + r(1−p)) of that rate.
+   */
+  private static PoolPlan mixedPool(
+      LengthHistogram histogram, PlanConfig config, long longDocs, long longTokens) {
+    int k = config.maxCopies();
+    // Short tokens and documents per distinct rate: domains at one rate are one class.
+    Map<Double, long[]> byRate = new TreeMap<>();
+    for (String d : histogram.domains()) {
+      long[] c = byRate.computeIfAbsent(config.keepRate().rate(d), r -> new long[2]);
+      c[0] += histogram.tokens(d) - histogram.longTokens(d);
+      c[1] += histogram.documents(d) - histogram.longDocuments(d);
+    }
+    List<double[]> classes = new ArrayList<>();
+    classes.add(new double[] {longTokens, 1.0});
+    long shortTokens = 0;
+    long shortDocs = 0;
+    double weighted = 0;
+    for (Map.Entry<Double, long[]> e : byRate.entrySet()) {
+      classes.add(new double[] {e.getValue()[0], e.getKey()});
+      shortTokens += e.getValue()[0];
+      shortDocs += e.getValue()[1];
+      weighted += e.getKey() * e.getValue()[0];
+    }
+    long budget = config.budgetTokens();
+    double time = expectedTime(budget, classes, k);
+    double shortExpected = 0;
+    double mostCopies = longTokens > 0 ? Math.min(time, k) : 0;
+    for (int i = 1; i < classes.size(); i++) {
+      double[] c = classes.get(i);
+      double copies = Math.min(c[1] * time, k);
+      shortExpected += c[0] * copies;
+      if (c[0] > 0) {
+        mostCopies = Math.max(mostCopies, copies);
+      }
+    }
+    double meanRate = shortTokens == 0 ? config.keepRate().rest() : weighted / shortTokens;
+    ClassPlan longClass = classPlan(LengthClass.LONG, longDocs, longTokens, 1.0, time, k);
+    ClassPlan shortClass =
+        new ClassPlan(
+            LengthClass.SHORT,
+            shortDocs,
+            shortTokens,
+            meanRate,
+            shortExpected,
+            shortTokens == 0 ? 0 : shortExpected / shortTokens);
+    PoolPlan.Verdict verdict;
+    long selectable = 0;
+    for (double[] c : classes) {
+      selectable += c[1] > 0 ? (long) c[0] : 0;
+    }
+    if (budget > saturatingTimes(selectable, k)) {
+      verdict = PoolPlan.Verdict.INFEASIBLE;
+    } else if (budget > keepRuleTokens(classes, k) + 0.5) {
+      verdict = PoolPlan.Verdict.FILLS;
+    } else {
+      verdict = mostCopies > 1 + REPEAT_EPSILON ? PoolPlan.Verdict.REPEATS : PoolPlan.Verdict.FITS;
+    }
+    return new PoolPlan(
+        Plan.SINGLE_POOL, histogram.domains(), budget, time, verdict, longClass, shortClass);
+  }
+
+  /**
+   * The most tokens classes of (tokens, rate) give by the keep rule with at most {@code k} copies
+   * each: everything drawn up to the time the fastest class reaches its cap (as {@link
+   * PoolPlan#keepRuleTokens(int)} for two classes).
+   */
+  private static double keepRuleTokens(List<double[]> classes, int k) {
+    double fastest = 0;
+    for (double[] c : classes) {
+      if (c[0] > 0 && c[1] > 0) {
+        fastest = Math.max(fastest, c[1]);
+      }
+    }
+    if (fastest == 0) {
+      return 0;
+    }
+    double capTime = k / fastest;
+    double n = 0;
+    for (double[] c : classes) {
+      if (c[1] > 0) {
+        n += c[0] * Math.min(c[1] * capTime, k);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The short rate of {@code domain} inside the single pool: the pool's one rate, or the domain's
+   * own when rates are given per domain.
+   */
+  private static double singlePoolRate(PoolPlan single, PlanConfig config, String domain) {
+    return config.keepRate().isUniform()
+        ? single.shortClass().rate()
+        : config.keepRate().rate(domain);
   }
 
   /** Each domain's expected share of the single pool's output at its time T*. */
@@ -99,12 +216,12 @@ public final class MixturePlanner {
       LengthHistogram histogram, PoolPlan single, PlanConfig config) {
     int k = config.maxCopies();
     double time = single.expectedTime();
-    double r = single.shortClass().rate();
     Map<String, Double> expected = new TreeMap<>();
     double sum = 0;
     for (String d : histogram.domains()) {
       long dl = histogram.longTokens(d);
       long ds = histogram.tokens(d) - dl;
+      double r = singlePoolRate(single, config, d);
       double e = dl * Math.min(time, k) + ds * Math.min(r * time, k);
       expected.put(d, e);
       sum += e;
@@ -128,8 +245,8 @@ public final class MixturePlanner {
       long shortTokens = histogram.tokens(d) - longTokens;
       double rate =
           single != null
-              ? single.shortClass().rate()
-              : shortRate(config, longShare(longTokens, shortTokens));
+              ? singlePoolRate(single, config, d)
+              : shortRate(config, d, longShare(longTokens, shortTokens));
       pools.add(
           pool(
               d,
@@ -248,16 +365,17 @@ public final class MixturePlanner {
   }
 
   /**
-   * The short-document rate of a pool whose long share is {@code p}: 1 for the cut strategies, r,
-   * or min(1, p(1−τ)/(τ(1−p))) when a target long share τ is set.
+   * The short-document rate of a pool of {@code domain} (null: the whole corpus, where the rate is
+   * one for all) whose long share is {@code p}: 1 for the cut strategies, the domain's r, or min(1,
+   * p(1−τ)/(τ(1−p))) when a target long share τ is set.
    */
-  static double shortRate(PlanConfig config, double p) {
+  static double shortRate(PlanConfig config, String domain, double p) {
     if (config.strategy().cutsDocuments()) {
       return 1.0;
     }
     Double tau = config.targetLongShare();
     if (tau == null) {
-      return config.keepRate();
+      return domain == null ? config.keepRate().rest() : config.keepRate().rate(domain);
     }
     if (p >= 1) {
       return 1.0; // no short tokens: the rate is irrelevant
@@ -271,13 +389,25 @@ public final class MixturePlanner {
    */
   static double expectedTime(
       long budget, long longTokens, double longRate, long shortTokens, double shortRate, int k) {
+    return expectedTime(
+        budget,
+        List.of(new double[] {longTokens, longRate}, new double[] {shortTokens, shortRate}),
+        k);
+  }
+
+  /**
+   * Solves Σ_c n_c·min(λ_c T, K) = budget for T over classes of (tokens n_c, rate λ_c); when the
+   * budget exceeds the cap, returns the horizon K/λ_min (every copy drawn).
+   */
+  static double expectedTime(long budget, List<double[]> tokensAndRates, int k) {
     // (breakpoint K/λ, slope n·λ) of each class that can contribute.
     List<double[]> classes = new ArrayList<>();
-    if (longTokens > 0 && longRate > 0) {
-      classes.add(new double[] {k / longRate, longTokens * longRate});
-    }
-    if (shortTokens > 0 && shortRate > 0) {
-      classes.add(new double[] {k / shortRate, shortTokens * shortRate});
+    for (double[] c : tokensAndRates) {
+      long tokens = (long) c[0];
+      double rate = c[1];
+      if (tokens > 0 && rate > 0) {
+        classes.add(new double[] {k / rate, tokens * rate});
+      }
     }
     if (budget == 0 || classes.isEmpty()) {
       return 0;
@@ -448,7 +578,17 @@ public final class MixturePlanner {
               formulaLongShare(lc.tokensAvailable(), sc.tokensAvailable(), rateNeeded));
     } else {
       what = "the keep rule cannot fill it";
-      lever = String.format(Locale.ROOT, "%s at least %.4f", PlanConfig.KEEP_RATE, rateNeeded);
+      String which;
+      if (config.keepRate().isUniform()) {
+        which = "";
+      } else if (p.pool().equals(Plan.SINGLE_POOL)) {
+        // The single pool's short rate is then the domains' rates' token-weighted mean.
+        which = " for every domain";
+      } else {
+        which = " for " + p.pool();
+      }
+      lever =
+          String.format(Locale.ROOT, "%s at least %.4f%s", PlanConfig.KEEP_RATE, rateNeeded, which);
     }
     double share = share(p, targets);
     return String.format(

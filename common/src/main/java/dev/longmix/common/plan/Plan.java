@@ -89,12 +89,18 @@ public record Plan(PlanConfig config, List<PoolPlan> pools, List<DomainPlan> dom
             config.seed()));
     sb.append(f("expected long share %.3f%n%n", expectedLongShare()));
 
-    sb.append(f("%-24s %18s %12s %10s %9s%n", "pool", "budget", "T*", "long", "verdict"));
+    sb.append(
+        f("%-24s %18s %8s %12s %10s %9s%n", "pool", "budget", "rate", "T*", "long", "verdict"));
     for (PoolPlan p : pools) {
       sb.append(
           f(
-              "%-24s %,18d %12.6g %10.3f %9s%n",
-              p.pool(), p.budgetTokens(), p.expectedTime(), p.expectedLongShare(), p.verdict()));
+              "%-24s %,18d %8.4f %12.6g %10.3f %9s%n",
+              p.pool(),
+              p.budgetTokens(),
+              p.drawRate(),
+              p.expectedTime(),
+              p.expectedLongShare(),
+              p.verdict()));
     }
     sb.append('\n');
     if (!config.strategy().cutsDocuments()) {
@@ -154,7 +160,9 @@ public record Plan(PlanConfig config, List<PoolPlan> pools, List<DomainPlan> dom
         f(
             "keep rule: long share p/(p + r(1-p)) of a domain whose input long share is p, short"
                 + " documents kept at rate r%s%n",
-            tau == null ? "" : f(" solved for target-long-share %.4f", tau)));
+            tau == null
+                ? f(" = %s", config.keepRate().describe())
+                : f(" solved for target-long-share %.4f", tau)));
     sb.append(
         f(
             "%-24s %8s %8s %9s %8s %8s  %s%n",
@@ -199,10 +207,20 @@ public record Plan(PlanConfig config, List<PoolPlan> pools, List<DomainPlan> dom
         le += d.longClass().expectedTokens();
         se += d.shortClass().expectedTokens();
       }
+      // Under rates per domain the pool's short tokens are taken at their token-weighted mean.
       double rate = domains.get(0).shortClass().rate();
+      if (!config.keepRate().isUniform() && st > 0) {
+        double weighted = 0;
+        for (DomainPlan d : domains) {
+          weighted += d.shortClass().rate() * d.shortClass().tokensAvailable();
+        }
+        rate = weighted / st;
+      }
       double formula = MixturePlanner.formulaLongShare(lt, st, rate);
       double planned = expectedLongShare();
-      boolean differs = Math.abs(formula - planned) > 1e-6;
+      // The domains' budgets are whole tokens: each moves the planned share by up to 1/N.
+      boolean differs =
+          Math.abs(formula - planned) > Math.max(1e-6, (double) domains.size() / budgetTokens());
       sb.append(
           f(
                   "%-24s %8.4f %8.4f %9.4f %8.4f %8.4f  %s",

@@ -21,9 +21,10 @@ import java.util.TreeMap;
  * @param strategy which of the five strategies
  * @param budgetTokens N, the number of output tokens
  * @param longThreshold documents with more tokens than this are long
- * @param keepRate r, the rate at which short documents are kept (length-upsampling strategies)
- * @param targetLongShare τ; when non-null, replaces {@code keepRate} by r = min(1, p(1−τ)/(τ(1−p)))
- *     solved per pool
+ * @param keepRate r, the rate at which short documents are kept (length-upsampling strategies): one
+ *     for all domains, or one per named domain and one for the rest
+ * @param targetLongShare τ; when non-null, replaces a single {@code keepRate} by r = min(1,
+ *     p(1−τ)/(τ(1−p))) solved per pool (not allowed with rates per domain)
  * @param domainShares target token share per domain before upsampling; empty means the corpus's own
  *     shares (only per-source and domain strategies take shares)
  * @param upsampleDomains the domains the domain strategy raises
@@ -38,7 +39,7 @@ public record PlanConfig(
     Strategy strategy,
     long budgetTokens,
     long longThreshold,
-    double keepRate,
+    KeepRates keepRate,
     Double targetLongShare,
     Map<String, Double> domainShares,
     List<String> upsampleDomains,
@@ -83,8 +84,23 @@ public record PlanConfig(
     if (longThreshold < 0) {
       throw ConfigException.invalid(LONG_THRESHOLD, longThreshold, "must be >= 0");
     }
-    if (!(keepRate >= 0 && keepRate <= 1)) {
-      throw ConfigException.invalid(KEEP_RATE, keepRate, "must be in [0, 1]");
+    keepRate = keepRate == null ? KeepRates.uniform(KEEP_RATE_DEFAULT) : keepRate;
+    if (!keepRate.isUniform()) {
+      if (strategy.cutsDocuments()) {
+        throw ConfigException.invalid(
+            KEEP_RATE,
+            keepRate,
+            "rates per domain apply only to the per-source, global and domain strategies;"
+                + " the cut strategies keep every piece");
+      }
+      if (targetLongShare != null) {
+        throw ConfigException.invalid(
+            KEEP_RATE,
+            keepRate,
+            "give rates per domain or --"
+                + TARGET_LONG_SHARE
+                + " (which solves one rate per pool), not both");
+      }
     }
     if (targetLongShare != null) {
       if (strategy.cutsDocuments()) {
@@ -226,7 +242,7 @@ public record PlanConfig(
     private final Strategy strategy;
     private long budgetTokens;
     private long longThreshold = LONG_THRESHOLD_DEFAULT;
-    private double keepRate = KEEP_RATE_DEFAULT;
+    private KeepRates keepRate = KeepRates.uniform(KEEP_RATE_DEFAULT);
     private Double targetLongShare;
     private Map<String, Double> domainShares = Map.of();
     private List<String> upsampleDomains = List.of();
@@ -252,7 +268,14 @@ public record PlanConfig(
       return this;
     }
 
+    /** One rate for every domain. */
     public Builder keepRate(double v) {
+      keepRate = KeepRates.uniform(v);
+      return this;
+    }
+
+    /** Rates per domain, or one for all. */
+    public Builder keepRate(KeepRates v) {
       keepRate = v;
       return this;
     }

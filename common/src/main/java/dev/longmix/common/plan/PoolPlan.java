@@ -55,6 +55,16 @@ public record PoolPlan(
     return classPlan(c).rate();
   }
 
+  /**
+   * The rate this pool's items are drawn at: a pool of one length class (as a plan's pools are) has
+   * one; for a pool of both classes, its short documents' rate (long ones are drawn at 1).
+   */
+  public double drawRate() {
+    return longClass.tokensAvailable() > 0 && shortClass.tokensAvailable() == 0
+        ? longClass.rate()
+        : shortClass.rate();
+  }
+
   /** Tokens in classes with a positive rate, each counted once. */
   public long selectableTokens() {
     long n = 0;

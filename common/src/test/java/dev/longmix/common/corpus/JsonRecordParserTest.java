@@ -352,4 +352,42 @@ class JsonRecordParserTest {
             || r.reason() == RejectReason.INVALID_UNICODE_ESCAPE,
         r.reason() + ": " + r.detail());
   }
+
+  /**
+   * A named source's line: its domain is the source's name whatever the record says or lacks, and
+   * every other rule is unchanged.
+   */
+  @Test
+  void aNamedSourcesLineTakesTheSourcesNameAsItsDomain() {
+    String[][] cases = {
+      {"{\"text\": \"abc\"}", "books"},
+      {"{\"text\": \"abc\", \"meta\": {\"redpajama_set_name\": \"RedPajamaC4\"}}", "books"},
+      {"{\"text\": \"abc\", \"meta\": {\"redpajama_set_name\": 7}}", "books"},
+      {"{\"meta\": [1, 2], \"text\": \"abc\"}", "books"},
+    };
+    for (String[] c : cases) {
+      byte[] line = c[0].getBytes(StandardCharsets.UTF_8);
+      ParsedLine.Document d =
+          assertInstanceOf(ParsedLine.Document.class, SLIM.parse(line, 0, line.length, c[1]), c[0]);
+      assertEquals("abc", d.text());
+      assertEquals("books", d.domain());
+    }
+    for (String[] bad :
+        new String[][] {
+          {"{\"meta\": {\"redpajama_set_name\": \"X\"}}", "MISSING_TEXT"},
+          {"{\"text\": \"  \"}", "BLANK_TEXT"},
+          {"{\"text\": 5}", "TEXT_NOT_STRING"},
+          {"[1]", "NOT_AN_OBJECT"},
+          {"{\"text\": \"abc\"", "MALFORMED_JSON"},
+        }) {
+      byte[] line = bad[0].getBytes(StandardCharsets.UTF_8);
+      ParsedLine.Rejected r =
+          assertInstanceOf(
+              ParsedLine.Rejected.class, SLIM.parse(line, 0, line.length, "books"), bad[0]);
+      assertEquals(RejectReason.valueOf(bad[1]), r.reason(), bad[0]);
+    }
+    // Without a source name the domain field is still required.
+    assertEquals(
+        RejectReason.MISSING_DOMAIN, ((ParsedLine.Rejected) parse("{\"text\": \"abc\"}")).reason());
+  }
 }

@@ -15,7 +15,7 @@ class PlanConfigTest {
   void defaultsAreTheRecipes() {
     PlanConfig c = PlanConfig.builder(Strategy.PER_SOURCE, 1000).build();
     assertEquals(4096, c.longThreshold());
-    assertEquals(0.1, c.keepRate());
+    assertEquals(KeepRates.uniform(0.1), c.keepRate());
     assertEquals(0, c.pieceTokens());
     assertEquals(Map.of(), c.domainShares());
     assertEquals(4096, PlanConfig.builder(Strategy.CUT_4K, 1).build().pieceTokens());

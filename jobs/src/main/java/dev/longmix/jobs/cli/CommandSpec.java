@@ -17,10 +17,11 @@ public record CommandSpec(String name, String summary, String description, List<
               "local[*]",
               "Spark master; ignored when spark-submit already set one"),
           Option.optional(
-              "conf",
-              "K=V",
-              null,
-              "extra Spark/Hadoop setting, repeatable (e.g. spark.hadoop.fs.s3a.endpoint=...)"),
+                  "conf",
+                  "K=V",
+                  null,
+                  "extra Spark/Hadoop setting (e.g. spark.hadoop.fs.s3a.endpoint=...)")
+              .asRepeatable(),
           Option.optional("config", "FILE", null, "read settings from a key = value file first"),
           Option.flag("force", "redo the work even when a complete output for this config exists"),
           Option.flag("overwrite", "replace an output that was made with a different config"),
@@ -65,6 +66,9 @@ public record CommandSpec(String name, String summary, String description, List<
     for (Option o : options) {
       String l = left(o);
       sb.append("  ").append(l).append(" ".repeat(width - l.length() + 2)).append(o.help());
+      if (o.repeatable()) {
+        sb.append(" (repeatable)");
+      }
       if (o.required()) {
         sb.append(" (required)");
       } else if (!o.isFlag() && o.defaultValue() != null) {

@@ -24,6 +24,8 @@ public final class Settings {
   private final CommandSpec spec;
   private final Map<String, Option> options;
   private final Map<String, String> given = new LinkedHashMap<>();
+  // Every value of a repeatable option, in order; given holds the last one too, so isSet works.
+  private final Map<String, List<String>> repeated = new LinkedHashMap<>();
   private final Map<String, String> sparkConf = new LinkedHashMap<>();
 
   private Settings(CommandSpec spec) {
@@ -35,6 +37,7 @@ public final class Settings {
   public static Settings parse(CommandSpec spec, String... args) {
     Settings s = new Settings(spec);
     Map<String, String> flags = new LinkedHashMap<>();
+    Map<String, List<String>> flagLists = new LinkedHashMap<>();
     List<String> confs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -72,12 +75,17 @@ public final class Settings {
         confs.add(value);
       } else {
         flags.put(key, value);
+        if (o.repeatable()) {
+          flagLists.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
       }
     }
     if (flags.containsKey("config") && !flags.containsKey("help")) {
       s.readFile(flags.get("config"));
     }
     s.given.putAll(flags);
+    // A repeatable option given on the command line replaces the config file's values: flags win.
+    s.repeated.putAll(flagLists);
     for (String c : confs) {
       s.addConf(c);
     }
@@ -97,13 +105,33 @@ public final class Settings {
             throw new IllegalArgumentException(spec.name() + " has no option " + k);
           }
           s.given.put(k, v);
+          if (s.options.get(k).repeatable()) {
+            s.repeated.put(k, List.of(v));
+          }
         });
     s.sparkConf.putAll(sparkConf);
     return s;
   }
 
   private void readFile(String file) {
-    Properties p = new Properties();
+    // Properties keeps one value per key; a repeatable option's lines are all kept, in order, by
+    // watching what load() puts.
+    Map<String, List<String>> lines = new LinkedHashMap<>();
+    Properties p =
+        new Properties() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public synchronized Object put(Object key, Object value) {
+            Option o = options.get(String.valueOf(key));
+            if (o != null && o.repeatable()) {
+              lines
+                  .computeIfAbsent(String.valueOf(key), k -> new ArrayList<>())
+                  .add(String.valueOf(value).strip());
+            }
+            return super.put(key, value);
+          }
+        };
     try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException e) {
@@ -121,6 +149,7 @@ public final class Settings {
         given.put(key, value);
       }
     }
+    repeated.putAll(lines);
   }
 
   private static Map<String, String> toMap(Properties p) {
@@ -168,6 +197,19 @@ public final class Settings {
 
   public String string(String key) {
     return optional(key).orElseThrow(() -> new ConfigException(key, null, "is required"));
+  }
+
+  /**
+   * Every value of a repeatable option in the order given (flags replace a config file's), or its
+   * one value or default; empty when unset.
+   */
+  public List<String> values(String key) {
+    Option o = option(key);
+    List<String> v = repeated.get(key);
+    if (o.repeatable() && v != null) {
+      return List.copyOf(v);
+    }
+    return optional(key).map(List::of).orElse(List.of());
   }
 
   public boolean flag(String key) {
@@ -255,7 +297,10 @@ public final class Settings {
       if (o.key().equals("help") || o.key().equals("conf")) {
         continue;
       }
-      optional(o.key()).ifPresent(v -> m.put(o.key(), v));
+      List<String> v = values(o.key());
+      if (!v.isEmpty()) {
+        m.put(o.key(), String.join(" ", v));
+      }
     }
     sparkConf.forEach((k, v) -> m.put("conf:" + k, isSecret(k) ? "****" : v));
     return m;

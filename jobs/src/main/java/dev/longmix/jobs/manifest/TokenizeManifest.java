@@ -1,5 +1,6 @@
 package dev.longmix.jobs.manifest;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,8 +32,14 @@ public record TokenizeManifest(
   /** The tokenizer file: as given, where it was read from, and its hash. */
   public record Tokenizer(String spec, String origin, String sha256) {}
 
-  /** The corpus: its path, files and compressed bytes. */
-  public record Input(String path, long files, long bytes) {}
+  /**
+   * The corpus: its path (for named sources, the {@code --input} values), files and compressed
+   * bytes, and the named sources, each with its files and bytes (null for an unnamed corpus).
+   */
+  public record Input(String path, long files, long bytes, List<Source> sources) {}
+
+  /** A named source: its name (the domain of all its records), path, files and bytes. */
+  public record Source(String name, String path, long files, long bytes) {}
 
   /** Records read, documents written, records rejected, tokens, and the reject limit. */
   public record Counts(

@@ -3,6 +3,7 @@ package dev.longmix.jobs.pack;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.plan.DomainShares;
 import dev.longmix.common.plan.InfeasiblePolicy;
+import dev.longmix.common.plan.KeepRates;
 import dev.longmix.common.plan.PlanConfig;
 import dev.longmix.common.plan.Strategy;
 import dev.longmix.common.plan.UpsampleForm;
@@ -40,14 +41,17 @@ public final class PlanOptions {
               "output tokens as a share of the corpus's tokens (instead of --budget-tokens)"),
           Option.optional(
               PlanConfig.KEEP_RATE,
-              "R",
+              "R|NAME=R,...,*=R",
               Double.toString(PlanConfig.KEEP_RATE_DEFAULT),
-              "rate at which short documents are kept (per-source, global, domain)"),
+              "rate at which short documents are kept (per-source, global, domain): one for all"
+                  + " domains, or per domain with * for the rest (unnamed domains without *: "
+                  + PlanConfig.KEEP_RATE_DEFAULT
+                  + ")"),
           Option.optional(
               PlanConfig.TARGET_LONG_SHARE,
               "TAU",
               null,
-              "target long-token share; solves the keep rate per pool instead of --keep-rate"),
+              "target long-token share; solves the keep rate per pool instead of one --keep-rate"),
           Option.optional(
               PlanConfig.DOMAIN_SHARES,
               "PRESET|A=W,...",
@@ -144,7 +148,7 @@ public final class PlanOptions {
   public static PlanConfig parse(Settings s, long budget, long longThreshold) {
     Strategy strategy = Strategy.fromCli(s.string(PlanConfig.STRATEGY));
     PlanConfig.Builder b = PlanConfig.builder(strategy, budget).longThreshold(longThreshold);
-    b.keepRate(number(s, PlanConfig.KEEP_RATE));
+    b.keepRate(KeepRates.parse(s.string(PlanConfig.KEEP_RATE)));
     if (s.isSet(PlanConfig.TARGET_LONG_SHARE)) {
       b.targetLongShare(number(s, PlanConfig.TARGET_LONG_SHARE));
     }
@@ -177,10 +181,9 @@ public final class PlanOptions {
     try {
       return b.build();
     } catch (ConfigException e) {
-      if (e.key().equals(PlanConfig.DOMAIN_SHARES)) {
-        // PlanConfig only sees the parsed map (or a preset's); name the value as it was typed.
-        throw ConfigException.invalid(
-            PlanConfig.DOMAIN_SHARES, s.string(PlanConfig.DOMAIN_SHARES), e.rule());
+      if (e.key().equals(PlanConfig.DOMAIN_SHARES) || e.key().equals(PlanConfig.KEEP_RATE)) {
+        // PlanConfig only sees the parsed value (or a preset's); name the value as it was typed.
+        throw ConfigException.invalid(e.key(), s.string(e.key()), e.rule());
       }
       throw e;
     }

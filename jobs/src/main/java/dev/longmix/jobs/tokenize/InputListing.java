@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -18,6 +20,65 @@ import org.apache.hadoop.fs.RemoteIterator;
 /** Lists a corpus (a directory, a file, or a glob, on any Hadoop filesystem) in a stable order. */
 public final class InputListing {
   private InputListing() {}
+
+  /**
+   * The files of every input, numbered in order: the unnamed corpus's, or each named source's
+   * (sorted by name) with {@code NAME/} before their relative paths and NAME as their domain.
+   *
+   * @throws ConfigException when an input is missing or empty, or one file is under two names
+   */
+  public static List<InputFile> list(Configuration conf, String key, List<CorpusInput> inputs) {
+    List<InputFile> files = new ArrayList<>();
+    Map<String, CorpusInput> owner = new HashMap<>();
+    for (CorpusInput in : inputs) {
+      List<InputFile> found;
+      try {
+        found = list(conf, key, in.path());
+      } catch (ConfigException e) {
+        if (!in.named()) {
+          throw e;
+        }
+        throw new ConfigException(
+            key,
+            in.typed(),
+            "source "
+                + in.name()
+                + ": "
+                + in.path()
+                + " "
+                + e.rule()
+                + (e.rule().startsWith("does not exist")
+                    ? " (a path whose first part holds '=' is written ./" + in.typed() + ")"
+                    : ""));
+      }
+      for (InputFile f : found) {
+        if (in.named()) {
+          String full = f.path(); // as listed: qualified, so the same file reads the same
+          CorpusInput other = owner.put(full, in);
+          if (other != null) {
+            throw new ConfigException(
+                key,
+                in.typed(),
+                "holds "
+                    + full
+                    + ", which is also under "
+                    + other.typed()
+                    + "; a file belongs to one source");
+          }
+          f =
+              new InputFile(
+                  files.size(),
+                  f.path(),
+                  in.name() + "/" + f.relative(),
+                  f.bytes(),
+                  f.format(),
+                  in.name());
+        }
+        files.add(f);
+      }
+    }
+    return List.copyOf(files);
+  }
 
   public static List<InputFile> list(Configuration conf, String key, String input) {
     try {
@@ -50,7 +111,8 @@ public final class InputListing {
         Optional<CorpusFormat> f = CorpusFormat.of(s.getPath().getName());
         String full = pathOf(s.getPath());
         String rel = full.startsWith(root + "/") ? full.substring(root.length() + 1) : full;
-        files.add(new InputFile(files.size(), s.getPath().toString(), rel, s.getLen(), f.get()));
+        files.add(
+            new InputFile(files.size(), s.getPath().toString(), rel, s.getLen(), f.get(), null));
       }
       if (files.isEmpty()) {
         throw new ConfigException(

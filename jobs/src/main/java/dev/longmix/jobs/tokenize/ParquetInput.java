@@ -1,6 +1,7 @@
 package dev.longmix.jobs.tokenize;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.common.corpus.JsonRecordParser;
@@ -27,8 +28,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Parquet corpus files, read through Spark's Parquet source (only the text and domain columns),
- * with the row index standing in for the line: a document's provenance is (file, row + 1).
+ * Parquet corpus files, read through Spark's Parquet source (only the text and domain columns; the
+ * text only for named sources, whose name is the domain), with the row index standing in for the
+ * line: a document's provenance is (file, row + 1).
  */
 final class ParquetInput {
   private ParquetInput() {}
@@ -37,13 +39,15 @@ final class ParquetInput {
   static Dataset<Row> read(SparkSession spark, List<InputFile> files, TokenizeSettings settings) {
     String text = String.join(".", settings.fields().textPath());
     String domain = String.join(".", settings.fields().domainPath());
+    // Named and unnamed inputs are never mixed (CorpusInput), so one file tells for all.
+    boolean named = files.get(0).domain() != null;
     Dataset<Row> df =
         spark.read().parquet(files.stream().map(InputFile::path).toArray(String[]::new));
     try {
       Dataset<Row> sel =
           df.select(
               col(text).as("text"),
-              col(domain).as("domain"),
+              named ? lit(null).cast(DataTypes.StringType).as("domain") : col(domain).as("domain"),
               col("_metadata.file_path").as("file"),
               col("_metadata.row_index").as("row"));
       require(sel.schema().apply("text").dataType(), "text-field", text);
@@ -74,6 +78,11 @@ final class ParquetInput {
       m.put(new Path(f.path()).toUri().getPath(), f);
     }
     return m;
+  }
+
+  /** A row's domain: its named source's name, or its domain column. */
+  static String domain(InputFile f, Row r) {
+    return f.domain() != null ? f.domain() : r.getString(1);
   }
 
   static InputFile lookup(Map<String, InputFile> byPath, String filePath) {
@@ -117,7 +126,7 @@ final class ParquetInput {
             InputFile f = lookup(files, r.getString(2));
             long line = r.getLong(3) + 1;
             counters.read.add(1);
-            ParsedLine p = rules.check(r.getString(0), r.getString(1));
+            ParsedLine p = rules.check(r.getString(0), domain(f, r));
             if (p instanceof ParsedLine.Document d) {
               int[] ids;
               try {
@@ -183,11 +192,12 @@ final class ParquetInput {
       List<Row> out = new ArrayList<>();
       while (rows.hasNext()) {
         Row r = rows.next();
-        if (rules.check(r.getString(0), r.getString(1)) instanceof ParsedLine.Rejected x) {
+        InputFile f = lookup(files, r.getString(2));
+        if (rules.check(r.getString(0), domain(f, r)) instanceof ParsedLine.Rejected x) {
           String text = r.getString(0);
           out.add(
               RowFactory.create(
-                  lookup(files, r.getString(2)).relative(),
+                  f.relative(),
                   r.getLong(3) + 1,
                   x.reason().code(),
                   x.detail(),

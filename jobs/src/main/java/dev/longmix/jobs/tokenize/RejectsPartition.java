@@ -59,7 +59,11 @@ public final class RejectsPartition implements FlatMapFunction<Iterator<InputFil
             break;
           }
           ParsedLine p =
-              parser.parse(source.lines.buffer(), source.lines.start(), source.lines.length());
+              parser.parse(
+                  source.lines.buffer(),
+                  source.lines.start(),
+                  source.lines.length(),
+                  file.domain());
           if (p instanceof ParsedLine.Rejected r) {
             out.add(
                 row(

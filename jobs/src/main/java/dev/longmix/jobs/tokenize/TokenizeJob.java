@@ -302,6 +302,21 @@ public final class TokenizeJob {
     return new Counted(domains, documents, tokens, reasons, rejected);
   }
 
+  /** The named sources with their files and bytes; null for an unnamed corpus. */
+  private static List<TokenizeManifest.Source> sources(TokenizeConfig cfg) {
+    if (!cfg.inputs().get(0).named()) {
+      return null;
+    }
+    List<TokenizeManifest.Source> out = new ArrayList<>();
+    for (CorpusInput in : cfg.inputs()) {
+      List<InputFile> own = cfg.files().stream().filter(f -> in.name().equals(f.domain())).toList();
+      out.add(
+          new TokenizeManifest.Source(
+              in.name(), in.path(), own.size(), own.stream().mapToLong(InputFile::bytes).sum()));
+    }
+    return out;
+  }
+
   private static TokenizeManifest manifest(
       SparkSession spark,
       TokenizeConfig cfg,
@@ -315,7 +330,8 @@ public final class TokenizeJob {
         new TokenizeManifest.Input(
             cfg.input(),
             cfg.files().size(),
-            cfg.files().stream().mapToLong(InputFile::bytes).sum()),
+            cfg.files().stream().mapToLong(InputFile::bytes).sum(),
+            sources(cfg)),
         new TokenizeManifest.Counts(
             c.documents() + c.rejected(),
             c.documents(),

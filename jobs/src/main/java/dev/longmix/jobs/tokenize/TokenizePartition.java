@@ -104,7 +104,7 @@ public final class TokenizePartition implements FlatMapFunction<Iterator<InputFi
       int start = source.lines.start();
       int len = source.lines.length();
       long line = source.lines.lineNumber();
-      ParsedLine parsed = parser.parse(buf, start, len);
+      ParsedLine parsed = parser.parse(buf, start, len, file.domain());
       if (parsed instanceof ParsedLine.Rejected r) {
         reject(r.reason(), line, null);
         return null;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.longmix.common.pack.RowLayout;
 import dev.longmix.jobs.LocalSpark;
+import dev.longmix.jobs.manifest.PackManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -188,6 +189,47 @@ class BestFitPackTest {
     assertEquals(ra.outcome().layout(), rb.outcome().layout());
   }
 
+  /**
+   * The plan is unchanged: best-fit writes exactly the items concat writes, each with the same
+   * tokens, and the same per-domain and long tallies; only the rows differ. Both pad the partial
+   * row so that every selected token is written.
+   */
+  @Test
+  void theSameItemsAsConcatOnTheSamePlan() {
+    SparkSession spark = LocalSpark.get();
+    Map<String, Map<List<Long>, Long>> items = new HashMap<>();
+    Map<String, PackJob.Result> results = new HashMap<>();
+    for (String mode : List.of("concat", "best-fit")) {
+      String out = dir.resolve("bf-same-plan-" + mode).toString();
+      String[] a = args("global", "pad");
+      a[java.util.Arrays.asList(a).indexOf("best-fit")] = mode;
+      results.put(mode, fx.pack(spark, out, a));
+      Map<List<Long>, Long> tokens = new HashMap<>();
+      for (Row row : PackFixtures.rows(spark, out)) {
+        for (Row span : row.<Row>getList(2)) {
+          tokens.merge(
+              List.of(span.getLong(3), (long) span.getInt(4), (long) span.getInt(5)),
+              (long) span.getInt(1),
+              Long::sum);
+        }
+      }
+      items.put(mode, tokens);
+    }
+    assertEquals(items.get("concat"), items.get("best-fit"));
+    assertTrue(items.get("concat").size() > 20, items.get("concat").size() + " items");
+    PackJob.Result c = results.get("concat");
+    PackJob.Result b = results.get("best-fit");
+    assertEquals(c.outcome().report().domains(), b.outcome().report().domains());
+    assertEquals(c.outcome().items(), b.outcome().items());
+    assertEquals(budget, b.selectedTokens());
+    assertTrue(
+        b.outcome().layout().documentsCut() < c.outcome().layout().documentsCut(),
+        "best-fit cuts fewer items: "
+            + b.outcome().layout().documentsCut()
+            + " against "
+            + c.outcome().layout().documentsCut());
+  }
+
   @Test
   void rowsAreInKeyedRandomOrderNotLongestFirst() {
     SparkSession spark = LocalSpark.get();
@@ -242,6 +284,12 @@ class BestFitPackTest {
       assertEquals(tail.equals("pad") ? 1 : 0, r.rows(), "one row, the partial one");
       assertEquals(small, r.outcome().layout().tailTokens());
       assertTrue(printed.contains("best-fit packing: padding"), printed);
+      // The manifest names the partial row (the only one) and its tokens.
+      PackManifest.Counts counts = r.manifest().counts();
+      assertEquals(tail.equals("pad") ? 0 : -1, counts.tailRow());
+      assertEquals(small, counts.tailTokens());
+      assertEquals(tail.equals("pad") ? 65536 - small : 0, counts.padTokens());
+      assertEquals(tail.equals("pad") ? 0 : small, counts.droppedTailTokens());
     }
     assertTrue(summaries.get(0).contains("most of the rows' tokens are padding"), summaries.get(0));
     assertTrue(summaries.get(1).contains("no row written"), summaries.get(1));

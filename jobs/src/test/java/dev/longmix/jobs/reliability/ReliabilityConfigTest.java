@@ -168,10 +168,143 @@ class ReliabilityConfigTest {
     return l;
   }
 
+  /** Tokenize with exactly these inputs (no default corpus). */
+  static List<String> tokenizeNamed(String... extra) {
+    List<String> l = new ArrayList<>(List.of("tokenize", "--tokenizer", tokenizer));
+    l.addAll(List.of(extra));
+    l.addAll(List.of("--output", out("tokenize")));
+    return l;
+  }
+
   /** (what the case is, the command line, the key and the value the message must name). */
   static Stream<Arguments> cases() {
     String absent = "/nonexistent/longmix-absent";
+    String books = "books=" + corpus;
+    String chunk = corpus + "/train/chunk1";
     return Stream.of(
+        // named sources
+        Arguments.of(
+            "named and unnamed inputs mixed",
+            tokenize("--input", books),
+            "--input",
+            "'" + corpus + "': is unnamed while other inputs are named"),
+        Arguments.of(
+            "two unnamed inputs",
+            tokenizeNamed("--input", corpus, "--input", chunk),
+            "--input",
+            "'" + chunk + "': is a second unnamed input"),
+        Arguments.of(
+            "empty source name",
+            tokenizeNamed("--input", "=" + corpus),
+            "--input",
+            "'=" + corpus + "': NAME=PATH with an empty name"),
+        Arguments.of(
+            "empty source path",
+            tokenizeNamed("--input", "books="),
+            "--input",
+            "'books=': NAME=PATH with an empty path"),
+        Arguments.of(
+            "source name not a valid domain name",
+            tokenizeNamed("--input", "my books=" + corpus),
+            "--input",
+            "source name 'my books' is not a valid domain name"),
+        Arguments.of(
+            "source name given twice",
+            tokenizeNamed(
+                "--input", books, "--input", "code=" + chunk, "--input", "books=" + chunk),
+            "--input",
+            "'books=" + chunk + "': names source books twice"),
+        Arguments.of(
+            "one file under two names",
+            tokenizeNamed("--input", books, "--input", "code=" + chunk),
+            "--input",
+            "'code=" + chunk + "': holds "),
+        Arguments.of(
+            "named source that does not exist",
+            tokenizeNamed("--input", "books=" + absent),
+            "--input",
+            "'books=" + absent + "': source books: " + absent + " does not exist"),
+        Arguments.of(
+            "--domain-field with named sources",
+            tokenizeNamed("--input", books, "--domain-field", "meta.source"),
+            "--domain-field",
+            "'meta.source': applies to an unnamed --input only"),
+        Arguments.of(
+            "--domains without a source's name",
+            tokenizeNamed("--input", books, "--domains", "code,web"),
+            "--domains",
+            "'code,web': does not hold source books"),
+        Arguments.of(
+            "source name given twice (run)",
+            run("--input", books, "--input", "books=" + chunk),
+            "--input",
+            "names source books twice"),
+        Arguments.of(
+            "one file under two names (run)",
+            run("--input", books, "--input", "code=" + chunk),
+            "--input",
+            "'code=" + chunk + "': holds "),
+        // keep rates
+        Arguments.of(
+            "keep rate per domain out of range",
+            plan("--keep-rate", "RedPajamaC4=1.5,*=0.1"),
+            "--keep-rate",
+            "'RedPajamaC4=1.5,*=0.1': the rate of RedPajamaC4 is 1.5"),
+        Arguments.of(
+            "keep rate of the rest out of range",
+            pack("--keep-rate", "RedPajamaC4=0,*=-0.5"),
+            "--keep-rate",
+            "'RedPajamaC4=0,*=-0.5': the rate of * is -0.5"),
+        Arguments.of(
+            "keep rate with an empty domain name",
+            plan("--keep-rate", "=0.5,*=1"),
+            "--keep-rate",
+            "'=0.5,*=1': entry '=0.5'"),
+        Arguments.of(
+            "keep rate naming a domain twice",
+            pack("--keep-rate", "RedPajamaC4=0,RedPajamaC4=1"),
+            "--keep-rate",
+            "'RedPajamaC4=0,RedPajamaC4=1': names domain"),
+        Arguments.of(
+            "keep rate for an unknown domain",
+            plan("--keep-rate", "Nope=0,*=1"),
+            "--keep-rate",
+            "'Nope=0.0': the histogram has no domain Nope"),
+        Arguments.of(
+            "keep rate for an unknown domain (pack)",
+            pack("--keep-rate", "Nope=0,*=1"),
+            "--keep-rate",
+            "'Nope=0.0': the histogram has no domain Nope"),
+        Arguments.of(
+            "keep rates per domain with a target long share",
+            plan("--keep-rate", "RedPajamaC4=0,*=1", "--target-long-share", "0.7"),
+            "--keep-rate",
+            "'RedPajamaC4=0,*=1': give rates per domain or --target-long-share"),
+        Arguments.of(
+            "keep rates per domain with a cut strategy",
+            pack("--strategy", "cut-4k", "--keep-rate", "RedPajamaC4=0,*=1"),
+            "--keep-rate",
+            "rates per domain apply only to the per-source, global and domain strategies"),
+        Arguments.of(
+            "keep rate out of range (run)",
+            run("--keep-rate", "*=2"),
+            "--keep-rate",
+            "'*=2': the rate of * is 2"),
+        Arguments.of(
+            "keep rate for a domain no named source has",
+            run("--input", books, "--keep-rate", "books=0,nope=1"),
+            "--keep-rate",
+            "'books=0,nope=1': names domain 'nope', which the corpus does not have; it has [books]"),
+        Arguments.of(
+            "keep rate for an unknown domain, histogram reused",
+            run("--output", reused, "--keep-rate", "Nope=0,*=1"),
+            "--keep-rate",
+            "'Nope=0,*=1': names domain 'Nope', which the corpus does not have"),
+        Arguments.of(
+            "keep rate for a domain outside --domains",
+            run("--domains", "RedPajamaC4,RedPajamaBook", "--keep-rate", "RedPajamaGithub=0"),
+            "--keep-rate",
+            "names domain 'RedPajamaGithub', which is not in --domains"),
         // tokenize
         Arguments.of("unknown key", tokenize("--bogus", "1"), "--bogus", "1"),
         Arguments.of(
@@ -212,7 +345,11 @@ class ReliabilityConfigTest {
         Arguments.of("unknown key", pack("--bogus", "1"), "--bogus", "1"),
         Arguments.of("wrong type", pack("--seq-len", "long"), "--seq-len", "long"),
         Arguments.of("out of range", pack("--seq-len", "0"), "--seq-len", "0"),
-        Arguments.of("unknown packing", pack("--packing", "first-fit"), "--packing", "first-fit"),
+        Arguments.of(
+            "unknown packing",
+            pack("--packing", "first-fit"),
+            "--packing",
+            "'first-fit': must be one of concat"),
         Arguments.of("missing histogram", pack("--histogram", absent), "--histogram", absent),
         Arguments.of(
             "shares not summing to 1",
