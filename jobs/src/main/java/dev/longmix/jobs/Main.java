@@ -5,6 +5,7 @@ import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Settings;
 import dev.longmix.jobs.histogram.HistogramConfig;
 import dev.longmix.jobs.pack.PackConfig;
+import dev.longmix.jobs.spark.SparkLine;
 import dev.longmix.jobs.tokenize.TokenizeConfig;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -40,6 +41,23 @@ public final class Main {
 
   /** Runs a command line and returns the exit code (the process exits with it). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    // Before any class that links against Spark is loaded: a jar for another Spark line would
+    // otherwise fail mid-job with a NoSuchMethodError.
+    java.util.Optional<String> wrongLine;
+    try {
+      wrongLine = SparkLine.mismatch(SparkLine.built(), SparkLine.running());
+    } catch (LinkageError e) {
+      err.println(
+          "longmix: Spark is not on the class path ("
+              + e
+              + "); run the job jar with"
+              + " spark-submit or ./longmix");
+      return ExitCode.INVALID_SETTINGS;
+    }
+    if (wrongLine.isPresent()) {
+      err.println("longmix: " + wrongLine.get());
+      return ExitCode.INVALID_SETTINGS;
+    }
     Map<String, Command> commands = commands();
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       out.print(usage(commands));

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobJarIT {
   static final Path ROOT = TestData.repoRoot();
-  static final Path JAR = ROOT.resolve("jobs/target/longmix-jobs.jar");
-  static final Path SPARK_JARS = ROOT.resolve("jobs/target/spark-jars");
+  static final Path JAR = TestData.jobJar();
+  static final Path SPARK_JARS = TestData.sparkJars();
   static final List<String> FORBIDDEN =
       List.of(
           "org/apache/spark/",

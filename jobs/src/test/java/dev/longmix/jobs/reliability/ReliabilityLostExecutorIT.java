@@ -37,7 +37,7 @@ class ReliabilityLostExecutorIT {
   }
 
   static Path sparkHome() throws IOException {
-    Path home = ChildRun.ROOT.resolve("jobs/target/spark-home");
+    Path home = dev.longmix.jobs.TestData.buildDir().resolve("spark-home");
     Path jars = home.resolve("jars");
     Files.createDirectories(jars);
     List<Path> sources = new ArrayList<>();
@@ -103,10 +103,10 @@ class ReliabilityLostExecutorIT {
             packing,
             "--conf",
             "spark.task.maxFailures=4",
-            // Without it the worker's command builder looks for launcher/target/scala-2.13 of a
+            // Without it the worker's command builder looks for launcher/target/scala-2.1x of a
             // source build to learn the Scala version ("Cannot find any build directories").
             "--conf",
-            "spark.executorEnv.SPARK_SCALA_VERSION=2.13",
+            "spark.executorEnv.SPARK_SCALA_VERSION=" + dev.longmix.jobs.TestData.scalaBinary(),
             "--conf",
             "spark.extraListeners=" + TaskFailures.class.getName()));
     TaskFailures.FAILED.clear();
@@ -138,7 +138,8 @@ class ReliabilityLostExecutorIT {
     Pipeline.Run b = run.get(10, TimeUnit.MINUTES);
     List<String> failed = List.copyOf(TaskFailures.FAILED);
     Files.writeString(
-        Path.of("target", "reliability-lost-executor-" + packing + ".txt"),
+        dev.longmix.jobs.TestData.buildDir()
+            .resolve("reliability-lost-executor-" + packing + ".txt"),
         note + "failed tasks: " + failed + "\n" + b.all(),
         StandardCharsets.UTF_8);
     assertEquals(0, b.code(), b.all());
