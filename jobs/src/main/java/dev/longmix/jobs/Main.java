@@ -34,8 +34,19 @@ public final class Main {
     return m;
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws org.apache.spark.SparkException {
     int code = run(args, System.out, System.err);
+    if (System.getProperty("spark.yarn.app.id") != null
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+      // YARN cluster mode: this is the ApplicationMaster's user thread, and the AM reports the
+      // application's final status only when main returns (success) or throws Spark's exception
+      // for an exit code. System.exit here, even with 0, runs its shutdown hook first, which
+      // marks the application FAILED ("Shutdown hook called before final status was reported").
+      if (code != ExitCode.OK) {
+        throw new org.apache.spark.SparkUserAppException(code);
+      }
+      return;
+    }
     System.exit(code);
   }
 
