@@ -5,8 +5,10 @@ platform files). Airflow's modules are replaced by recording stubs.
 
   python3 deploy/check_dag.py   # exit 0: consistent; 1: a difference, printed
 """
+import json
 import os
 import py_compile
+import re
 import sys
 import types
 
@@ -131,10 +133,25 @@ def main():
 
     for s, t in zip(stages, ops("longmix_dataproc_serverless", "DataprocCreateBatchOperator")):
         b = t.kw["batch"]
-        g = render.dataproc_batch(p, s)
         expect("Dataproc batch args " + s["name"], b["spark_batch"]["args"], render.stage_args(s, jinja))
-        expect("Dataproc batch properties " + s["name"], b["runtime_config"]["properties"],
-               g["runtimeConfig"]["properties"])
+        # The runtime is picked by the SPARK_LINE param: for every line, the expression's choice is
+        # the runtime of that line's generated batch file.
+        expr = b["runtime_config"]["version"]
+        m = re.fullmatch(r"\{\{ (\{.*\})\[params\.SPARK_LINE\] \}\}", expr)
+        if not m:
+            problems.append("Dataproc batch runtime %s: not picked by params.SPARK_LINE: %s" % (s["name"], expr))
+            continue
+        choices = json.loads(m.group(1))
+        expect("Dataproc batch lines " + s["name"], sorted(choices), sorted(p["lines"]))
+        for line in p["lines"]:
+            g = render.dataproc_batch(p, s, line)
+            expect("Dataproc batch runtime %s on Spark %s" % (s["name"], line), choices.get(line),
+                   g["runtimeConfig"]["version"])
+            expect("Dataproc batch properties " + s["name"], b["runtime_config"]["properties"],
+                   g["runtimeConfig"]["properties"])
+
+    for dag_id, d in DAGS.items():
+        expect(dag_id + " SPARK_LINE default", d.kw["params"].get("SPARK_LINE"), p["default_line"])
     expect("Dataproc Serverless stages",
            [t.kw["task_id"] for t in ops("longmix_dataproc_serverless", "DataprocCreateBatchOperator")], names)
 

@@ -6,6 +6,8 @@
 
 Generated files keep the placeholders (${CORPUS}, ${ROOT}, ${TOKENIZER}, ${BUDGET}, ${JAR} and the
 platform ids such as ${EMR_CLUSTER_ID}); fill them with envsubst or your deployment tool.
+Files that depend on the Spark line (a cluster's release, a serverless runtime, a Kubernetes image)
+are written once per entry of "lines", named or foldered spark<LINE> (e.g. spark3.5).
 """
 import json
 import os
@@ -88,13 +90,106 @@ def dataproc_job(p, s):
     }
 
 
-def dataproc_batch(p, s):
+def dataproc_batch(p, s, line):
+    """A Dataproc Serverless batch on the runtime of the line (3.0: Spark 4.0; 1.2: Spark 3.5 with
+    Scala 2.12; 2.2 would be Spark 3.5 with Scala 2.13, which no longmix jar is built for)."""
     return {
         "_generated": GENERATED,
         "sparkBatch": {"mainClass": p["main_class"], "jarFileUris": ["${JAR}"], "args": stage_args(s)},
-        # Dataproc Serverless runtime 3.0 runs Spark 4.0.
-        "runtimeConfig": {"version": "3.0", "properties": dict(p["spark_conf"])},
+        "runtimeConfig": {
+            "version": p["lines"][line]["dataproc_serverless_runtime"],
+            "properties": dict(p["spark_conf"]),
+        },
     }
+
+
+def emr_cluster(p, line):
+    """An EMR cluster of the line's release (RunJobFlow request; EmrCreateJobFlowOperator's
+    job_flow_overrides) with the definition's Spark settings as spark-defaults."""
+    return {
+        "_generated": GENERATED,
+        "Name": "longmix-spark" + line,
+        "ReleaseLabel": p["lines"][line]["emr_release"],
+        "Applications": [{"Name": "Spark"}],
+        "Configurations": [{"Classification": "spark-defaults", "Properties": dict(p["spark_conf"])}],
+        "Instances": {
+            "InstanceGroups": [
+                {"Name": "primary", "InstanceRole": "MASTER", "InstanceType": "${EMR_PRIMARY_TYPE}", "InstanceCount": 1},
+                {"Name": "core", "InstanceRole": "CORE", "InstanceType": "${EMR_CORE_TYPE}", "InstanceCount": 2},
+            ],
+            "KeepJobFlowAliveWhenNoSteps": True,
+        },
+        "ServiceRole": "${EMR_SERVICE_ROLE}",
+        "JobFlowRole": "${EMR_INSTANCE_PROFILE}",
+    }
+
+
+def emr_serverless_application(p, line):
+    """An EMR Serverless application of the line's release (CreateApplication request)."""
+    return {
+        "_generated": GENERATED,
+        "name": "longmix-spark" + line,
+        "releaseLabel": p["lines"][line]["emr_serverless_release"],
+        "type": "SPARK",
+    }
+
+
+def dataproc_cluster(p, line):
+    """A Dataproc cluster of the line's image (clusters.create body)."""
+    return {
+        "_generated": GENERATED,
+        "clusterName": "${DATAPROC_CLUSTER}",
+        "config": {
+            "softwareConfig": {
+                "imageVersion": p["lines"][line]["dataproc_image"],
+                "properties": {"spark:" + k: v for k, v in p["spark_conf"].items()},
+            }
+        },
+    }
+
+
+def k8s_application(p, s, line):
+    """A SparkApplication (Spark operator, v1beta2) running one stage in cluster mode on an image
+    of the line. JSON, which kubectl apply reads as it reads YAML."""
+    k = p["kubernetes"]
+    conf = dict(p["spark_conf"])
+    conf.update(k["spark_conf"])
+    # The operator sizes pods from driver/executor below; the rest stays as Spark settings.
+    for key in ["spark.executor.cores", "spark.executor.memory", "spark.executor.memoryOverhead", "spark.driver.memory"]:
+        conf.pop(key, None)
+    c = p["spark_conf"]
+    v = p["lines"][line]["spark_version"]
+    return {
+        "apiVersion": "sparkoperator.k8s.io/v1beta2",
+        "kind": "SparkApplication",
+        # The notice as an annotation: the API server refuses unknown top-level fields.
+        "metadata": {
+            "name": "longmix-" + s["name"],
+            "namespace": k["namespace"],
+            "annotations": {"longmix.dev/generated": GENERATED},
+        },
+        "spec": {
+            "type": "Java",
+            "mode": "cluster",
+            "image": "${SPARK_IMAGE}:" + v,
+            "sparkVersion": v,
+            "mainClass": p["main_class"],
+            "mainApplicationFile": "${JAR}",
+            "arguments": stage_args(s),
+            "sparkConf": conf,
+            "restartPolicy": {"type": "Never"},
+            "driver": {"cores": 1, "memory": c["spark.driver.memory"], "serviceAccount": k["service_account"]},
+            "executor": {
+                "cores": int(c["spark.executor.cores"]),
+                "memory": c["spark.executor.memory"],
+                "memoryOverhead": c["spark.executor.memoryOverhead"],
+            },
+        },
+    }
+
+
+def line_dir(line):
+    return "spark" + line
 
 
 def files(p):
@@ -102,7 +197,14 @@ def files(p):
     for s in p["stages"]:
         out[os.path.join("emr-serverless", s["name"] + ".json")] = emr_serverless_job(p, s)
         out[os.path.join("dataproc", s["name"] + ".job.json")] = dataproc_job(p, s)
-        out[os.path.join("dataproc-serverless", s["name"] + ".batch.json")] = dataproc_batch(p, s)
+    for line in p["lines"]:
+        d = line_dir(line)
+        out[os.path.join("emr", "cluster-" + d + ".json")] = emr_cluster(p, line)
+        out[os.path.join("emr-serverless", "application-" + d + ".json")] = emr_serverless_application(p, line)
+        out[os.path.join("dataproc", "cluster-" + d + ".json")] = dataproc_cluster(p, line)
+        for s in p["stages"]:
+            out[os.path.join("dataproc-serverless", d, s["name"] + ".batch.json")] = dataproc_batch(p, s, line)
+            out[os.path.join("kubernetes", d, s["name"] + ".sparkapp.json")] = k8s_application(p, s, line)
     return {k: json.dumps(v, indent=2) + "\n" for k, v in out.items()}
 
 
@@ -119,13 +221,14 @@ def main(argv):
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(text)
     wanted = set(files(load()))
-    for d in ("emr", "emr-serverless", "dataproc", "dataproc-serverless"):
-        for name in sorted(os.listdir(os.path.join(HERE, d))) if os.path.isdir(os.path.join(HERE, d)) else []:
-            rel = os.path.join(d, name)
-            if name.endswith(".json") and rel not in wanted:
-                stale.append(rel + " (no such stage)")
-                if not check:
-                    os.remove(os.path.join(HERE, rel))
+    for d in ("emr", "emr-serverless", "dataproc", "dataproc-serverless", "kubernetes"):
+        for folder, _, names in sorted(os.walk(os.path.join(HERE, d))):
+            for name in sorted(names):
+                rel = os.path.relpath(os.path.join(folder, name), HERE)
+                if name.endswith(".json") and rel not in wanted:
+                    stale.append(rel + " (no such stage or line)")
+                    if not check:
+                        os.remove(os.path.join(HERE, rel))
     if check and stale:
         print("deploy/: out of date with pipeline.json (run python3 deploy/render.py): " + ", ".join(stale))
         return 1

@@ -2,23 +2,31 @@
 # Runs the longmix pipeline stages on a cluster with spark-submit, from deploy/pipeline.json.
 #
 #   CORPUS=s3a://b/corpus ROOT=s3a://b/lm/run-1 TOKENIZER=s3a://b/tok/tokenizer.json BUDGET=5000000000 \
-#   JAR=/path/to/longmix-jobs.jar deploy/spark-submit.sh [--dry-run] [STAGE ...]
+#   JAR=/path/to/longmix-jobs-spark4.0_2.13.jar deploy/spark-submit.sh [--dry-run] [STAGE ...]
 #
 # STAGE names select stages (default: all, in the definition's order); a stage that fails stops the
 # run with its exit code (3: too many rejected records, 4: plan cannot be met; see README).
 # Environment:
 #   CORPUS ROOT TOKENIZER BUDGET   the placeholders of pipeline.json (required when a stage uses them)
-#   JAR             the shaded job jar (default: jobs/target/longmix-jobs.jar beside this script)
+#   JAR             the shaded job jar of the cluster's Spark line (default: the build's, beside this
+#                   script: jobs/target/longmix-jobs-spark4.0_2.13.jar, or with LONGMIX_SPARK=3.5
+#                   jobs/target/spark3.5/longmix-jobs-spark3.5_2.12.jar); a jar for another line
+#                   stops at start naming both lines
 #   SPARK_SUBMIT    the spark-submit command (default: spark-submit; split on spaces)
 #   SPARK_MASTER    --master (default: yarn); DEPLOY_MODE: --deploy-mode (default: cluster on yarn/k8s,
 #                   client otherwise)
-#   LONGMIX_CONF    extra Spark settings, whitespace-separated KEY=VALUE (e.g. S3 endpoint settings);
-#                   (never echoed); credentials belong in the cluster's provider chain, not here
+#   LONGMIX_CONF    Spark settings, whitespace-separated KEY=VALUE (e.g. S3 endpoint settings, or
+#                   smaller executors): added to the definition's spark_conf, replacing a setting of
+#                   the same key (never echoed); credentials belong in the cluster's provider chain
 #   PIPELINE        the definition file (default: deploy/pipeline.json)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 pipeline=${PIPELINE:-$here/pipeline.json}
-jar=${JAR:-$here/../jobs/target/longmix-jobs.jar}
+case "${LONGMIX_SPARK:-4.0}" in
+  3.5) default_jar=$here/../jobs/target/spark3.5/longmix-jobs-spark3.5_2.12.jar ;;
+  *) default_jar=$here/../jobs/target/longmix-jobs-spark4.0_2.13.jar ;;
+esac
+jar=${JAR:-$default_jar}
 master=${SPARK_MASTER:-yarn}
 case "$master" in yarn | k8s://*) mode=${DEPLOY_MODE:-cluster} ;; *) mode=${DEPLOY_MODE:-client} ;; esac
 read -r -a submit <<<"${SPARK_SUBMIT:-spark-submit}"
@@ -46,6 +54,9 @@ if what == "names":
     print("\n".join(n for n in names if not wanted or n in wanted))
     sys.exit(0)
 s = p["stages"][names.index(wanted[0])]
+for kv in os.environ.get("LONGMIX_CONF", "").split():
+    k, _, v = kv.partition("=")
+    p["spark_conf"][k] = v
 values = {}
 for a in s["args"]:
     for k in p["placeholders"]:
@@ -58,18 +69,21 @@ PY
 }
 
 names=$(py names "$@")
-extra=()
-for kv in ${LONGMIX_CONF:-}; do extra+=(--conf "$kv"); done
 for name in $names; do
   args=()
   while IFS= read -r -d '' a; do args+=("$a"); done < <(py args "$name")
   [ ${#args[@]} -gt 0 ] || exit 2
-  cmd=("${submit[@]}" --master "$master" "${extra[@]}" "${args[@]}")
+  cmd=("${submit[@]}" --master "$master" "${args[@]}")
   if $dry; then
     printf '%q ' "${cmd[@]}"
     echo
   else
-    echo "[deploy] stage $name: ${submit[0]} --master $master ... ${args[*]}" >&2
+    # The jar and the stage's own arguments only: the settings may hold LONGMIX_CONF's secrets.
+    shown=()
+    for a in "${args[@]}"; do
+      if [ ${#shown[@]} -gt 0 ] || [ "$a" = "$jar" ]; then shown+=("$a"); fi
+    done
+    echo "[deploy] stage $name: ${submit[0]} --master $master ... ${shown[*]}" >&2
     "${cmd[@]}"
   fi
 done

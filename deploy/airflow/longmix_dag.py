@@ -8,6 +8,9 @@ that the argument lists built here equal the definition's.
 
 Placeholders become DAG params (${CORPUS} -> {{ params.CORPUS }}), so each run can override them in
 the trigger form; defaults come from Airflow Variables longmix_<name> when set, else the example.
+The param SPARK_LINE (a key of pipeline.json's "lines": 4.0 or 3.5) picks the platform variant of
+that Spark line where the DAG chooses one (the Dataproc Serverless runtime); JAR must then be the
+jar built for that line (lines.<line>.jar), which refuses to start on another line.
 Needs apache-airflow-providers-amazon and apache-airflow-providers-google.
 """
 import json
@@ -28,6 +31,7 @@ PLATFORM_PARAMS = [
     "GCP_PROJECT",
     "GCP_REGION",
     "DATAPROC_CLUSTER",
+    "SPARK_LINE",
 ]
 
 
@@ -42,6 +46,12 @@ def pipeline_path():
 
 PIPELINE = json.load(open(pipeline_path(), encoding="utf-8"))
 TEMPLATED = {k: "{{ params.%s }}" % k for k in list(PIPELINE["placeholders"]) + PLATFORM_PARAMS}
+
+
+def by_line(field):
+    """A Jinja expression picking pipeline.json's lines.<SPARK_LINE>.<field> when the DAG runs."""
+    choices = {line: v[field] for line, v in PIPELINE["lines"].items()}
+    return "{{ %s[params.SPARK_LINE] }}" % json.dumps(choices, sort_keys=True)
 
 
 def sub(value):
@@ -80,6 +90,8 @@ def default_params():
             params[k] = Variable.get("longmix_" + k.lower())
         except Exception:  # noqa: BLE001 - unset Variable: fall back to the example
             params[k] = PIPELINE["placeholders"].get(k, "")
+    if not params["SPARK_LINE"]:
+        params["SPARK_LINE"] = PIPELINE["default_line"]
     return params
 
 
@@ -179,8 +191,11 @@ with dag("dataproc_serverless", "longmix stages as Dataproc Serverless batches")
                         "jar_file_uris": [TEMPLATED["JAR"]],
                         "args": stage_args(stage),
                     },
-                    # Dataproc Serverless runtime 3.0 runs Spark 4.0.
-                    "runtime_config": {"version": "3.0", "properties": dict(PIPELINE["spark_conf"])},
+                    # The runtime of the Spark line (3.0: Spark 4.0; 1.2: Spark 3.5 / Scala 2.12).
+                    "runtime_config": {
+                        "version": by_line("dataproc_serverless_runtime"),
+                        "properties": dict(PIPELINE["spark_conf"]),
+                    },
                 },
             )
             for stage in PIPELINE["stages"]

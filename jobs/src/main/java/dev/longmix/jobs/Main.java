@@ -6,6 +6,7 @@ import dev.longmix.jobs.cli.Settings;
 import dev.longmix.jobs.export.ExportConfig;
 import dev.longmix.jobs.histogram.HistogramConfig;
 import dev.longmix.jobs.pack.PackConfig;
+import dev.longmix.jobs.spark.SparkLine;
 import dev.longmix.jobs.tokenize.TokenizeConfig;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -35,13 +36,41 @@ public final class Main {
     return m;
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws org.apache.spark.SparkException {
     int code = run(args, System.out, System.err);
+    if (System.getProperty("spark.yarn.app.id") != null
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+      // YARN cluster mode: this is the ApplicationMaster's user thread, and the AM reports the
+      // application's final status only when main returns (success) or throws Spark's exception
+      // for an exit code. System.exit here, even with 0, runs its shutdown hook first, which
+      // marks the application FAILED ("Shutdown hook called before final status was reported").
+      if (code != ExitCode.OK) {
+        throw new org.apache.spark.SparkUserAppException(code);
+      }
+      return;
+    }
     System.exit(code);
   }
 
   /** Runs a command line and returns the exit code (the process exits with it). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    // Before any class that links against Spark is loaded: a jar for another Spark line would
+    // otherwise fail mid-job with a NoSuchMethodError.
+    java.util.Optional<String> wrongLine;
+    try {
+      wrongLine = SparkLine.mismatch(SparkLine.built(), SparkLine.running());
+    } catch (LinkageError e) {
+      err.println(
+          "longmix: Spark is not on the class path ("
+              + e
+              + "); run the job jar with"
+              + " spark-submit or ./longmix");
+      return ExitCode.INVALID_SETTINGS;
+    }
+    if (wrongLine.isPresent()) {
+      err.println("longmix: " + wrongLine.get());
+      return ExitCode.INVALID_SETTINGS;
+    }
     Map<String, Command> commands = commands();
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       out.print(usage(commands));

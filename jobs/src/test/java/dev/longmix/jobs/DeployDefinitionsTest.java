@@ -54,6 +54,12 @@ class DeployDefinitionsTest {
     return out;
   }
 
+  static JsonNode fieldNames(JsonNode object) {
+    com.fasterxml.jackson.databind.node.ArrayNode a = JSON.createArrayNode();
+    object.fieldNames().forEachRemaining(a::add);
+    return a;
+  }
+
   static List<String> strings(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
@@ -120,13 +126,51 @@ class DeployDefinitionsTest {
           lines.put(rel, strings(j.path("sparkJob").path("args")));
         } else if (j.has("sparkBatch")) {
           assertEquals(main, j.path("sparkBatch").path("mainClass").asText(), rel);
+          assertEquals(
+              p.path("lines").path(line(rel)).path("dataproc_serverless_runtime").asText(),
+              j.path("runtimeConfig").path("version").asText(),
+              rel + ": the runtime of its Spark line");
           lines.put(rel, strings(j.path("sparkBatch").path("args")));
+        } else if (j.path("kind").asText().equals("SparkApplication")) {
+          JsonNode spec = j.path("spec");
+          assertEquals(main, spec.path("mainClass").asText(), rel);
+          String version = p.path("lines").path(line(rel)).path("spark_version").asText();
+          assertEquals(version, spec.path("sparkVersion").asText(), rel);
+          assertEquals("${SPARK_IMAGE}:" + version, spec.path("image").asText(), rel);
+          assertEquals("${JAR}", spec.path("mainApplicationFile").asText(), rel);
+          lines.put(rel, strings(spec.path("arguments")));
+        } else if (j.has("ReleaseLabel") || j.has("releaseLabel") || j.has("config")) {
+          // A cluster or application of one Spark line: no command line, its release is checked.
+          JsonNode l = p.path("lines").path(line(rel));
+          String release =
+              j.has("ReleaseLabel")
+                  ? j.path("ReleaseLabel").asText()
+                  : j.has("releaseLabel")
+                      ? j.path("releaseLabel").asText()
+                      : j.path("config").path("softwareConfig").path("imageVersion").asText();
+          String want =
+              rel.startsWith("emr/")
+                  ? l.path("emr_release").asText()
+                  : rel.startsWith("emr-serverless/")
+                      ? l.path("emr_serverless_release").asText()
+                      : l.path("dataproc_image").asText();
+          assertFalse(want.isEmpty(), rel + ": no release for its line in pipeline.json");
+          assertEquals(want, release, rel);
         } else {
           fail(rel + ": a JSON file in deploy/ this test does not know how to read");
         }
       }
     }
     return lines;
+  }
+
+  /** The Spark line a generated file is for, from its name: spark3.5/... or ...-spark3.5.json. */
+  static String line(String rel) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("spark(\\d+\\.\\d+)").matcher(rel);
+    if (!m.find()) {
+      fail(rel + ": a line-specific file whose name does not say its Spark line");
+    }
+    return m.group(1);
   }
 
   @Test
@@ -136,8 +180,12 @@ class DeployDefinitionsTest {
     for (Map.Entry<String, List<String>> e : lines.entrySet()) {
       assertAccepted(e.getKey(), substitute(e.getValue(), values));
     }
-    // 1 definition + 4 platform files per stage (EMR steps, EMR Serverless, Dataproc, Serverless).
-    assertEquals(pipeline().path("stages").size() * 5, lines.size(), lines.keySet().toString());
+    // Per stage: the definition, EMR steps, EMR Serverless, Dataproc, and per Spark line a
+    // Dataproc Serverless batch and a Kubernetes SparkApplication.
+    int perStage = 4 + 2 * pipeline().path("lines").size();
+    assertEquals(
+        pipeline().path("stages").size() * perStage, lines.size(), lines.keySet().toString());
+    assertEquals(List.of("4.0", "3.5"), strings(fieldNames(pipeline().path("lines"))));
   }
 
   @Test

@@ -12,7 +12,7 @@ class NotebooksTest {
     Path python =
         PythonTools.require(
             "nbclient", "nbformat", "ipykernel", "pandas", "matplotlib", "torch", "longmix");
-    Path out = TestData.repoRoot().resolve("jobs/target/notebooks");
+    Path out = TestData.buildDir().resolve("notebooks");
     String log =
         PythonTools.run(
             python, "run_notebooks.py", 10, SmallRun.root().toString(), "--out", out.toString());

@@ -65,7 +65,7 @@ class PythonPackageTest {
   /** The small run's tokenized documents, packed at {@link #SEQ_LEN} with the tail padded. */
   private static Path shortRows(String name, String packing) {
     Path root = SmallRun.root();
-    Path out = TestData.repoRoot().resolve("jobs/target/loader-run/" + name).toAbsolutePath();
+    Path out = TestData.buildDir().resolve("loader-run/" + name).toAbsolutePath();
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream log = new PrintStream(buf, true, StandardCharsets.UTF_8);
     int code =

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportChromiumTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path SHOTS = TestData.repoRoot().resolve("jobs/target/report-screenshots");
+  static final Path SHOTS = TestData.buildDir().resolve("report-screenshots");
 
   @TempDir static Path profile;
   static Path root;

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 /**
  * One real {@code longmix run} per test JVM (the generated TINY corpus, the default tokenizer,
  * per-source, 16,384-token rows, local[2]) for the tests of what reads its output: the report page,
- * the trainer contract, the notebooks. It lives under {@code jobs/target/small-run} so a failing
- * check can be looked at.
+ * the trainer contract, the notebooks. It lives under {@code jobs/target/small-run} (per build) so
+ * a failing check can be looked at.
  */
 public final class SmallRun {
   public static final int SEQ_LEN = 16_384;
@@ -30,7 +30,7 @@ public final class SmallRun {
     if (root != null) {
       return root;
     }
-    Path r = TestData.repoRoot().resolve("jobs/target/small-run").toAbsolutePath();
+    Path r = TestData.buildDir().resolve("small-run").toAbsolutePath();
     try {
       if (Files.exists(r)) {
         try (Stream<Path> s = Files.walk(r)) {

@@ -19,6 +19,30 @@ public final class TestData {
     return Files.exists(here.resolve("longmix")) ? here : here.getParent();
   }
 
+  /**
+   * This build's output folder: {@code jobs/target}, or {@code jobs/target/spark3.5} for the Spark
+   * 3.5 build (surefire and failsafe pass it as {@code longmix.build.dir}).
+   */
+  public static Path buildDir() {
+    String d = System.getProperty("longmix.build.dir");
+    return d != null ? Path.of(d) : repoRoot().resolve("jobs/target");
+  }
+
+  /** The shaded job jar of this build, named for its Spark line ({@code longmix.jar.name}). */
+  public static Path jobJar() {
+    return buildDir().resolve(System.getProperty("longmix.jar.name", "longmix-jobs.jar"));
+  }
+
+  /** The Spark and Hadoop jars this build ran against, as a cluster would provide them. */
+  public static Path sparkJars() {
+    return buildDir().resolve("spark-jars");
+  }
+
+  /** The Scala binary version Spark runs on here: 2.13 (Spark 4.x) or 2.12 (Spark 3.5). */
+  public static String scalaBinary() {
+    return scala.util.Properties.versionNumberString().replaceAll("^(\\d+\\.\\d+).*", "$1");
+  }
+
   public static Optional<Path> shared() {
     Path p = repoRoot().resolveSibling("shared");
     return Files.isDirectory(p.resolve("corpus")) ? Optional.of(p) : Optional.empty();

@@ -29,13 +29,31 @@ public final class JsonRecordParser {
     this.factory =
         JsonFactory.builder()
             .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxStringLength(Integer.MAX_VALUE)
-                    .maxNestingDepth(MAX_NESTING)
-                    .maxNameLength(Integer.MAX_VALUE)
-                    .maxNumberLength(Integer.MAX_VALUE)
+                withoutNameLimit(
+                        StreamReadConstraints.builder()
+                            .maxStringLength(Integer.MAX_VALUE)
+                            .maxNestingDepth(MAX_NESTING)
+                            .maxNumberLength(Integer.MAX_VALUE))
                     .build())
             .build();
+  }
+
+  /**
+   * Lifts the cap on field-name length that Jackson 2.16 introduced. The Spark 3.5 line ships
+   * Jackson 2.15, which has no such cap and no method to set it, so it is called only where it
+   * exists (we compile against the cluster's Jackson and must run on it).
+   */
+  static StreamReadConstraints.Builder withoutNameLimit(StreamReadConstraints.Builder b) {
+    try {
+      return (StreamReadConstraints.Builder)
+          StreamReadConstraints.Builder.class
+              .getMethod("maxNameLength", int.class)
+              .invoke(b, Integer.MAX_VALUE);
+    } catch (NoSuchMethodException e) {
+      return b;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot lift Jackson's name-length limit", e);
+    }
   }
 
   /** Parses the UTF-8 bytes {@code buf[off, off+len)} of one line (without its newline). */

@@ -1,5 +1,7 @@
 package dev.longmix.jobs.fast;
 
+import dev.longmix.jobs.compat.IntPages;
+import dev.longmix.jobs.compat.ParquetFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,12 +16,10 @@ import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageWriteStore;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.IntStatistics;
-import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
@@ -131,13 +131,11 @@ public final class DirectParquetWriter implements Closeable {
     this.fields = bind(schema, parquetSchema, props);
     this.storeSchema = withoutPageColumns(parquetSchema, fields);
     this.file =
-        new ParquetFileWriter(
+        ParquetFiles.create(
             HadoopOutputFile.fromPath(path, conf),
             parquetSchema,
-            ParquetFileWriter.Mode.CREATE,
             settings.rowGroupBytes(),
             settings.maxPaddingBytes(),
-            null,
             props);
     this.codecs = new CodecFactory(conf, settings.pageBytes());
     this.compressor = codecs.getCompressor(settings.codec());
@@ -204,7 +202,7 @@ public final class DirectParquetWriter implements Closeable {
       }
     } finally {
       columns.close();
-      pages.close();
+      ParquetFiles.release(pages);
     }
   }
 
@@ -493,18 +491,18 @@ public final class DirectParquetWriter implements Closeable {
    * little-endian PLAIN block per page, and the levels, which for such a list are (0, 1) for a
    * row's first value, (1, 1) for the others and (0, 0) for an empty list, are written as RLE runs
    * (bit width 1), two or three runs per row. Statistics (min, max, nulls), the size statistics'
-   * level histograms and the page's row count go to parquet-mr's page writer with the page, as its
-   * column writer would send them; it compresses, indexes and places the pages.
+   * level histograms (where the line's parquet-mr has them: {@link IntPages}) and the page's row
+   * count go to parquet-mr's page writer with the page, as its column writer would send them; it
+   * compresses, indexes and places the pages.
    */
   private static final class IntListPages extends Field {
     final int ordinal;
     final ColumnDescriptor descriptor;
     final int pageBytes;
     final int pageRowLimit;
-    final boolean sizeStatistics;
+    final IntPages pageOut;
     final LevelRuns rep = new LevelRuns();
     final LevelRuns def = new LevelRuns();
-    boolean withSizeStatistics = true;
     PageWriter pages;
     int[] values = new int[1 << 16];
     int n;
@@ -519,7 +517,7 @@ public final class DirectParquetWriter implements Closeable {
       this.descriptor = descriptor;
       this.pageBytes = props.getPageSizeThreshold();
       this.pageRowLimit = props.getPageRowCountLimit();
-      this.sizeStatistics = props.getSizeStatisticsEnabled(descriptor);
+      this.pageOut = new IntPages(props, descriptor);
     }
 
     @Override
@@ -587,39 +585,10 @@ public final class DirectParquetWriter implements Closeable {
         stats.updateStats(max);
       }
       stats.incrementNumNulls(nulls);
-      SizeStatistics sizes =
-          sizeStatistics
-              ? new SizeStatistics(
-                  type,
-                  0,
-                  List.of((long) rowCount, (long) (valueCount - rowCount)),
-                  List.of((long) nulls, (long) (valueCount - nulls)))
-              : SizeStatistics.noopBuilder(type, 1, 1).build();
       byte[] data = new byte[4 * n];
       ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(values, 0, n);
       BytesInput bytes = BytesInput.concat(rep.bytes(), def.bytes(), BytesInput.from(data));
-      if (withSizeStatistics) {
-        try {
-          pages.writePage(
-              bytes,
-              valueCount,
-              rowCount,
-              stats,
-              sizes,
-              Encoding.RLE,
-              Encoding.RLE,
-              Encoding.PLAIN);
-        } catch (UnsupportedOperationException e) {
-          // parquet-mr 1.17 (Spark 4.2) implements this call only with geospatial statistics as
-          // well; its interface default refuses before writing anything. Its page writer then
-          // gets the page without the level histograms, which are optional metadata.
-          withSizeStatistics = false;
-        }
-      }
-      if (!withSizeStatistics) {
-        pages.writePage(
-            bytes, valueCount, rowCount, stats, Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
-      }
+      pageOut.write(pages, bytes, valueCount, rowCount, nulls, stats);
       n = 0;
       valueCount = 0;
       rowCount = 0;

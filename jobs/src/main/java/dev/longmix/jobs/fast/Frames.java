@@ -1,5 +1,6 @@
 package dev.longmix.jobs.fast;
 
+import dev.longmix.jobs.compat.ClassicFrames;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -11,14 +12,14 @@ import org.apache.spark.sql.types.StructType;
  * DataFrames from Catalyst rows. The public {@code createDataFrame(rows, schema)} converts every
  * element of an {@code int[]} through a boxed Integer; for token ids (billions of them) that
  * conversion cost more than writing the Parquet, so our tasks build {@link InternalRow}s with
- * unsafe primitive arrays and hand them over as they are.
+ * unsafe primitive arrays and hand them over as they are (the call differs by Spark line: {@link
+ * ClassicFrames}).
  */
 public final class Frames {
   private Frames() {}
 
   public static Dataset<Row> fromInternalRows(
       SparkSession spark, JavaRDD<InternalRow> rows, StructType schema) {
-    return ((org.apache.spark.sql.classic.SparkSession) spark)
-        .internalCreateDataFrame(rows.rdd(), schema, false);
+    return ClassicFrames.of(spark, rows.rdd(), schema);
   }
 }

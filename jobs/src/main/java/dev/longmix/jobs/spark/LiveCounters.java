@@ -8,8 +8,6 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
-import scala.Tuple4;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Accumulator values including tasks still running. A driver-side accumulator only moves when a
@@ -27,10 +25,15 @@ public final class LiveCounters extends SparkListener implements AutoCloseable {
 
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate e) {
-    for (Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> t :
-        CollectionConverters.asJava(e.accumUpdates())) {
+    // Scala's own iterators: the same code compiles on both lines (Scala 2.13's immutable.Seq and
+    // 2.12's collection.Seq), without either's Java converters.
+    var updates = e.accumUpdates().iterator();
+    while (updates.hasNext()) {
+      var t = updates.next();
       long taskId = (Long) t._1();
-      for (AccumulableInfo a : CollectionConverters.asJava(t._4())) {
+      var infos = t._4().iterator();
+      while (infos.hasNext()) {
+        AccumulableInfo a = infos.next();
         if (a.update().isDefined() && a.update().get() instanceof Number n) {
           running
               .computeIfAbsent(taskId, k -> new ConcurrentHashMap<>())

@@ -1,6 +1,7 @@
 package dev.longmix.jobs.spark;
 
 import dev.longmix.common.config.ConfigException;
+import dev.longmix.jobs.compat.Deletes;
 import dev.longmix.jobs.manifest.ManifestHeader;
 import dev.longmix.jobs.manifest.Manifests;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.BulkDelete;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -180,27 +180,13 @@ public final class OutputGuard {
 
   /**
    * Deletes these files under {@code base} a page at a time where the filesystem can (S3A: one
-   * request per {@code fs.s3a.bulk.delete.page.size} objects), else one by one.
+   * request per {@code fs.s3a.bulk.delete.page.size} objects, on Hadoop 3.4.1+: {@link Deletes}),
+   * else one by one.
    */
   static void deleteFiles(FileSystem fs, Path base, List<Path> files) throws IOException {
     if (files.isEmpty()) {
       return;
     }
-    try (BulkDelete bulk = fs.createBulkDelete(base)) {
-      int page = Math.max(1, bulk.pageSize());
-      for (int i = 0; i < files.size(); i += page) {
-        List<Map.Entry<Path, String>> failed =
-            bulk.bulkDelete(files.subList(i, Math.min(files.size(), i + page)));
-        if (!failed.isEmpty()) {
-          throw new IOException(
-              "could not delete " + failed.size() + " files under " + base + ": " + failed);
-        }
-      }
-    } catch (UnsupportedOperationException | LinkageError noBulkDelete) {
-      // A Hadoop before 3.4.1, or a filesystem without it.
-      for (Path f : files) {
-        fs.delete(f, false);
-      }
-    }
+    Deletes.files(fs, base, files);
   }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * shares against the plan, and the long share against the plan's expectation.
  */
 class SharedCorpusPackTest {
-  static final Path WORK = TestData.repoRoot().resolve("jobs/target/shared-pack");
+  static final Path WORK = TestData.buildDir().resolve("shared-pack");
   static String tokenized;
   static String histogram;
 

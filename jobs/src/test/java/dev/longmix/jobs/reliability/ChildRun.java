@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  */
 final class ChildRun {
   static final Path ROOT = TestData.repoRoot();
-  static final Path JAR = ROOT.resolve("jobs/target/longmix-jobs.jar");
-  static final Path SPARK_JARS = ROOT.resolve("jobs/target/spark-jars");
+  static final Path JAR = TestData.jobJar();
+  static final Path SPARK_JARS = TestData.sparkJars();
 
   final Process process;
   final Path log;

@@ -8,11 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,26 +32,6 @@ class ReliabilityLostExecutorIT {
     Pipeline.stopSessions();
     System.clearProperty("spark.test.home");
     System.clearProperty("spark.testing");
-  }
-
-  static Path sparkHome() throws IOException {
-    Path home = ChildRun.ROOT.resolve("jobs/target/spark-home");
-    Path jars = home.resolve("jars");
-    Files.createDirectories(jars);
-    List<Path> sources = new ArrayList<>();
-    try (Stream<Path> s = Files.list(ChildRun.SPARK_JARS)) {
-      s.filter(p -> p.toString().endsWith(".jar")).forEach(sources::add);
-    }
-    sources.add(ChildRun.JAR);
-    // Spark's launcher takes jars/ only from a release layout (a RELEASE file); otherwise it looks
-    // for a source build's assembly/target/scala-2.13/jars.
-    Files.writeString(home.resolve("RELEASE"), "Spark jars of the longmix build, for tests\n");
-    for (Path src : sources) {
-      Path link = jars.resolve(src.getFileName());
-      Files.deleteIfExists(link);
-      Files.createSymbolicLink(link, src.toAbsolutePath());
-    }
-    return home;
   }
 
   /** The pid of the executor with this id that this JVM's workers launched, or -1. */
@@ -94,7 +72,7 @@ class ReliabilityLostExecutorIT {
     // A local-cluster worker takes its SPARK_HOME from spark.test.home only under spark.testing
     // (else from the SPARK_HOME environment variable, which a test cannot set for itself).
     System.setProperty("spark.testing", "true");
-    System.setProperty("spark.test.home", sparkHome().toString());
+    System.setProperty("spark.test.home", dev.longmix.jobs.SparkHome.build().toString());
     Path root = tmp.resolve("cluster-" + packing);
     List<String> args = Pipeline.runArgs(corpus, root, "local-cluster[2,1,1024]");
     args.addAll(
@@ -103,10 +81,10 @@ class ReliabilityLostExecutorIT {
             packing,
             "--conf",
             "spark.task.maxFailures=4",
-            // Without it the worker's command builder looks for launcher/target/scala-2.13 of a
+            // Without it the worker's command builder looks for launcher/target/scala-2.1x of a
             // source build to learn the Scala version ("Cannot find any build directories").
             "--conf",
-            "spark.executorEnv.SPARK_SCALA_VERSION=2.13",
+            "spark.executorEnv.SPARK_SCALA_VERSION=" + dev.longmix.jobs.TestData.scalaBinary(),
             "--conf",
             "spark.extraListeners=" + TaskFailures.class.getName()));
     TaskFailures.FAILED.clear();
@@ -138,7 +116,8 @@ class ReliabilityLostExecutorIT {
     Pipeline.Run b = run.get(10, TimeUnit.MINUTES);
     List<String> failed = List.copyOf(TaskFailures.FAILED);
     Files.writeString(
-        Path.of("target", "reliability-lost-executor-" + packing + ".txt"),
+        dev.longmix.jobs.TestData.buildDir()
+            .resolve("reliability-lost-executor-" + packing + ".txt"),
         note + "failed tasks: " + failed + "\n" + b.all(),
         StandardCharsets.UTF_8);
     assertEquals(0, b.code(), b.all());

@@ -103,7 +103,10 @@ class ReliabilityProcessIT {
             s,
             c.peakRssKb / 1024);
     System.out.print(note);
-    Files.writeString(Path.of("target", "reliability-resources.txt"), note, StandardCharsets.UTF_8);
+    Files.writeString(
+        dev.longmix.jobs.TestData.buildDir().resolve("reliability-resources.txt"),
+        note,
+        StandardCharsets.UTF_8);
     JsonNode m = Pipeline.manifest(reference.resolve("tokenized"));
     assertEquals(0, m.path("counts").path("rejected").asLong(), m.toString());
     List<String> huge =

@@ -71,8 +71,10 @@ class S3FaultsIT {
           "spark.hadoop.fs.s3a.retry.interval", "100ms",
           "spark.hadoop.fs.s3a.retry.throttle.limit", "3",
           "spark.hadoop.fs.s3a.retry.throttle.interval", "100ms",
-          "spark.hadoop.fs.s3a.connection.establish.timeout", "15s",
-          "spark.hadoop.fs.s3a.connection.timeout", "15s",
+          // Milliseconds without a unit: Hadoop 3.3 (the Spark 3.5 line) reads these as ints,
+          // 3.4 as durations whose default unit is the millisecond.
+          "spark.hadoop.fs.s3a.connection.establish.timeout", "15000",
+          "spark.hadoop.fs.s3a.connection.timeout", "15000",
           // The job commit completes one upload at a time, so where it is cut is deterministic.
           "spark.hadoop.fs.s3a.committer.threads", "1");
 

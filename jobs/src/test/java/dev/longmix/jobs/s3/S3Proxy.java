@@ -33,7 +33,7 @@ public final class S3Proxy implements AutoCloseable {
   }
 
   public static Path jar() {
-    return TestData.repoRoot().resolve("jobs/target/s3proxy/s3proxy.jar");
+    return TestData.buildDir().resolve("s3proxy/s3proxy.jar");
   }
 
   public static S3Proxy start(Path workDir) throws IOException, InterruptedException {
