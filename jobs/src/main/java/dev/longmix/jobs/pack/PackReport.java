@@ -27,6 +27,10 @@ final class PackReport {
     facts.put("output", cfg.output());
     facts.put("strategy", outcome.strategy());
     facts.put("seed", Long.toString(outcome.plan().config().seed()));
+    facts.put(
+        "holdout",
+        cfg.holdout().status().words()
+            + (cfg.holdout().record() == null ? "" : " (" + cfg.holdout().record() + ")"));
     String html =
         RunReport.render("longmix run report", facts, CorpusSummary.of(cfg.fig2()), outcome);
     Manifests.writeText(conf, new Path(cfg.output(), FILE), html);
