@@ -14,7 +14,17 @@ final class EvalsetCommand {
 
   static int run(Settings s, PrintStream out) {
     EvalsetConfig cfg = EvalsetConfig.from(s, HadoopConf.fromSparkConf(s.sparkConf()));
-    return StageRunner.alone(stage(cfg), s, out);
+    Stage<EvalsetJob.Result> stage = stage(cfg);
+    if (cfg.writesHoldout()) {
+      // The holdout record is missing or another one is replaced: run even when the evalset
+      // itself is complete, so that packs see the record.
+      return StageRunner.inSession(
+          "longmix evalset",
+          s,
+          java.util.List.of(cfg.output()),
+          spark -> StageRunner.run(spark, stage, out));
+    }
+    return StageRunner.alone(stage, s, out);
   }
 
   /** The evalset stage of {@code cfg}. */
@@ -56,9 +66,10 @@ final class EvalsetCommand {
       out.printf(
           Locale.ROOT,
           "[evalset] note: %d of %d cells hold less than --tokens-per-cell: the eval pool has no"
-              + " more documents of that domain and length (a larger --holdout-fraction gives more)%n",
+              + " more documents of that domain and length%s%n",
           short_,
-          m.cells().size());
+          m.cells().size(),
+          m.pool().mode().equals("holdout") ? " (a larger --holdout-fraction holds out more)" : "");
     }
     EvalsetManifest.Needle n = m.needle();
     out.printf(
