@@ -223,6 +223,7 @@ public record EvalsetConfig(
    * ranges, the grid, the texts.
    */
   public static void precheck(Settings s) {
+    seed(s);
     holdoutRule(s);
     LengthClasses.parse(s.string(LengthClasses.KEY));
     s.positiveLong(TOKENS_PER_CELL);
@@ -244,6 +245,8 @@ public record EvalsetConfig(
       String output,
       Manifests.Manifest<TokenizeManifest> upstream,
       String tokenizerSpec) {
+    // The settings that need no input first, so a typo is named before anything is read.
+    precheck(s);
     String inputFp = upstream.header().fingerprint();
     TokenizeManifest body = upstream.body();
     String sha = body.tokenizer() == null ? null : body.tokenizer().sha256();
