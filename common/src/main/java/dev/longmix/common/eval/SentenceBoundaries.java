@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * Where in a token sequence a sentence may start: before token {@code b} when token {@code b-1}
- * ends a sentence ({@code .}, {@code !} or {@code ?}, possibly followed by closing quotes or
- * brackets) and whitespace follows it (at the end of that token or the start of the next), and at
- * the start. The whitespace condition keeps "3.14" and "e.g.x" from counting. The authors' script
- * looks for LLaMA's period tokens only; this reads each token's text, so it works for any
- * tokenizer.
+ * Where in a token sequence a sentence may start: at the start, and before token {@code b} when the
+ * text before it ends a sentence ({@code .}, {@code !} or {@code ?}, possibly followed by closing
+ * quotes or brackets, then possibly whitespace) and whitespace follows the end (in the text before
+ * {@code b} or at the start of token {@code b}). So "end.| Next" and "end.|\n|Next" give starts
+ * after the period and after the newline; "3.14" and "e.g.x" give none. The authors' script looks
+ * for LLaMA's period tokens only; this reads each token's text, so it works for any tokenizer.
  */
 public final class SentenceBoundaries {
   private static final String ENDS = ".!?\u3002\uFF01\uFF1F";
@@ -29,12 +29,19 @@ public final class SentenceBoundaries {
     IntFunction<String> text = id -> texts.computeIfAbsent(id, tokenText::apply);
     boolean[] out = new boolean[ids.length + 1];
     out[0] = true;
+    boolean ended = false; // the text so far ends a sentence, whitespace aside
+    boolean spaced = false; // ... and whitespace follows that end
     for (int b = 1; b <= ids.length; b++) {
       String prev = text.apply(ids[b - 1]);
-      if (!endsSentence(prev)) {
-        continue;
+      if (prev.isEmpty()) {
+        // a token with no text of its own (part of a character): the state carries over
+      } else if (prev.isBlank()) {
+        spaced = true;
+      } else {
+        ended = endsSentence(prev);
+        spaced = endsWithSpace(prev);
       }
-      out[b] = b == ids.length || endsWithSpace(prev) || startsWithSpace(text.apply(ids[b]));
+      out[b] = ended && (spaced || b == ids.length || startsWithSpace(text.apply(ids[b])));
     }
     return out;
   }

@@ -110,7 +110,8 @@ class HaystackTest {
     assertEquals("One. Two\n\nThree.".length(), h.length());
     assertTrue(h.boundary(0));
     assertTrue(h.boundary(4), "after 'One.' and before ' Two'");
-    assertFalse(h.boundary(5));
+    assertTrue(h.boundary(5), "after the space too");
+    assertFalse(h.boundary(6), "not after 'T'");
     assertTrue(h.boundary(h.length()), "the text ends a sentence");
   }
 }

@@ -27,8 +27,11 @@ class SentenceBoundariesTest {
   void sentencesStartAfterAnEndFollowedBySpace() {
     // SentencePiece style: the space belongs to the next token.
     assertEquals(List.of(0, 3), boundaries("It", " is", ".", " The", " end"));
-    // GPT-2 style, a newline token after the period.
-    assertEquals(List.of(0, 3), boundaries("It", " is", ".", "\n", "The"));
+    // GPT-2 style, a newline token after the period: after the period and after the newline.
+    assertEquals(List.of(0, 3, 4), boundaries("It", " is", ".", "\n", "The"));
+    assertEquals(List.of(0, 3, 4, 5), boundaries("Go", " on", "!", "\n", "\n", "So"));
+    // A token without text of its own (part of a character) passes the state on.
+    assertEquals(List.of(0, 4), boundaries("It", " is", ".", "", " The"));
     // LLaMA-3 style: the newlines inside the period's token.
     assertEquals(List.of(0, 3), boundaries("It", " is", ".\n\n", "The"));
     // No space after the period: a number, or an abbreviation glued to the next letter.
