@@ -193,8 +193,7 @@ public record EvalsetConfig(
   public static CommandSpec spec() {
     return new CommandSpec(
         "evalset",
-        "Evaluation data never trained on: validation sets per domain x length class (Table 5)"
-            + " and Needle-in-a-Haystack prompts (Fig. 1).",
+        "Stage 2b: eval data never trained on: Table 5's validation sets, Fig. 1's needle prompts.",
         """
         The eval pool is the whole input (a held-out split, e.g. SlimPajama's validation/
         tokenized) or, with --holdout-fraction F, a keyed share of the input's documents,
@@ -202,8 +201,8 @@ public record EvalsetConfig(
         Writes OUTPUT/validation (one document per row: doc_id, domain, length_class, n_tokens,
         cut, input_ids; up to --tokens-per-cell tokens of whole documents per domain x class,
         in keyed order), OUTPUT/needle and OUTPUT/needle.jsonl (one prompt per grid point:
-        exactly context_length input_ids, BOS, haystack of the pool's long documents of
-        --haystack-domains, the needle on a sentence boundary at or before the depth), and
+        exactly context_length input_ids: the dataset's BOS, haystack of the pool's long documents
+        of --haystack-domains, the needle on a sentence boundary at or before the depth), and
         OUTPUT/_manifest.json with each cell's documents and tokens. A cell the pool cannot fill
         keeps what the pool has and is reported. Scored by python -m longmix.eval.
         """,
