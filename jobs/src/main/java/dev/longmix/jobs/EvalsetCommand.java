@@ -5,6 +5,7 @@ import dev.longmix.jobs.evalset.EvalsetConfig;
 import dev.longmix.jobs.evalset.EvalsetJob;
 import dev.longmix.jobs.manifest.EvalsetManifest;
 import dev.longmix.jobs.spark.HadoopConf;
+import dev.longmix.jobs.spark.OutputGuard;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -16,8 +17,15 @@ final class EvalsetCommand {
     EvalsetConfig cfg = EvalsetConfig.from(s, HadoopConf.fromSparkConf(s.sparkConf()));
     Stage<EvalsetJob.Result> stage = stage(cfg);
     if (cfg.writesHoldout()) {
-      // The holdout record is missing or another one is replaced: run even when the evalset
-      // itself is complete, so that packs see the record.
+      // The holdout record is missing or another one replaces it: run even when the evalset itself
+      // is complete, so that packs see the record (someone else's output is still refused).
+      OutputGuard.decide(
+          HadoopConf.fromSparkConf(s.sparkConf()),
+          "output",
+          cfg.output(),
+          cfg.fingerprint(),
+          true,
+          s.flag("overwrite"));
       return StageRunner.inSession(
           "longmix evalset",
           s,

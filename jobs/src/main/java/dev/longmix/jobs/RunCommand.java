@@ -177,8 +177,13 @@ final class RunCommand {
                     Manifests.read(hadoop, from, TokenizeManifest.class).orElseThrow(),
                     s.string("tokenizer"));
             Stage<?> evalset = EvalsetCommand.stage(ev);
-            // A missing holdout record is made again even when the evalset itself is complete.
-            if (ev.writesHoldout() || !StageRunner.upToDate(evalset, s, out)) {
+            // A missing holdout record is made again even when the evalset itself is complete
+            // (someone else's output is still refused).
+            if (ev.writesHoldout()) {
+              OutputGuard.decide(
+                  hadoop, "output", evalOut, ev.fingerprint(), true, s.flag("overwrite"));
+              StageRunner.run(spark, evalset, out);
+            } else if (!StageRunner.upToDate(evalset, s, out)) {
               StageRunner.run(spark, evalset, out);
             }
           }

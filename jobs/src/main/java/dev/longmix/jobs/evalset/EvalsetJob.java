@@ -174,7 +174,49 @@ public final class EvalsetJob {
     if (poolLong < need) {
       throw tooShort(cfg, need, poolLong, candidates.size(), "");
     }
-    TokenDecoder decoder = TokenDecoder.fromJson(cfg.tokenizer().json());
+    try (TokenDecoder decoder = TokenDecoder.fromJson(cfg.tokenizer().json())) {
+      return write(
+          spark,
+          cfg,
+          out,
+          t0,
+          jsc,
+          hconf,
+          groups,
+          conf,
+          paths,
+          pool,
+          poolTokens,
+          cells,
+          picks,
+          candidates,
+          poolLong,
+          need,
+          decoder);
+    }
+  }
+
+  /** From the haystack on: the passes that read ids, and every file written. */
+  private static Result write(
+      SparkSession spark,
+      EvalsetConfig cfg,
+      PrintStream out,
+      long t0,
+      JavaSparkContext jsc,
+      HadoopConf hconf,
+      List<int[]> groups,
+      Broadcast<HadoopConf> conf,
+      Broadcast<List<String>> paths,
+      List<PoolDoc> pool,
+      long poolTokens,
+      List<EvalsetManifest.Cell> cells,
+      List<Pick> picks,
+      List<PoolDoc> candidates,
+      long poolLong,
+      long need,
+      TokenDecoder decoder) {
+    int[] head = cfg.framing().head();
+    int frame = head.length + cfg.framing().tail().length;
     Haystack haystack;
     List<PoolDoc> hay = new ArrayList<>();
     try (HfTokenizer bare =
@@ -326,7 +368,6 @@ public final class EvalsetJob {
             cfg.text(),
             cfg.grid(),
             decoder);
-    decoder.close();
 
     NeedleGrid grid = cfg.grid();
     EvalsetManifest manifest =

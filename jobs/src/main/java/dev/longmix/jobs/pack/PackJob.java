@@ -225,6 +225,9 @@ public final class PackJob {
    * document must have been found in the input.
    */
   private static long[] excluded(JavaRDD<DocMeta> meta, PackHoldout holdout) {
+    if (holdout.excluded().length == 0) {
+      return new long[2];
+    }
     long[] n =
         meta.map(m -> new long[] {m.heldOutDocuments(), m.heldOutTokens()})
             .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
