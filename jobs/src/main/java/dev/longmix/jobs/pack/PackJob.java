@@ -190,7 +190,9 @@ public final class PackJob {
           holdout.pool() == null ? null : evalDuplicates(pool, duplicates.value());
       PackManifest manifest =
           manifest(cfg, outcome, cutoffs, seconds, holdoutEntry(holdout, excluded), dups);
-      PackReport.write(hconf.get(), cfg, outcome);
+      String holdoutLine = holdoutLine(manifest.holdout(), dups);
+      PackReport.write(
+          hconf.get(), cfg, outcome, holdoutLine.substring("[pack] holdout: ".length()).strip());
       Manifests.write(
           hconf.get(),
           cfg.output(),
@@ -198,7 +200,7 @@ public final class PackJob {
           manifest);
       out.print(outcome.table());
       out.print(outcome.summaryLine(seconds));
-      out.print(holdoutLine(manifest.holdout(), dups));
+      out.print(holdoutLine);
       return new Result(outcome, manifest);
     }
   }
