@@ -136,6 +136,24 @@ public final class SampleCorpus {
     }
   }
 
+  /**
+   * Which of SlimPajama's splits to write: {@code train/chunk1/example_train_*} or the held-out
+   * {@code validation/chunk1/example_holdout_*} (a corpus of its own, drawn with another seed, for
+   * evaluation data never trained on).
+   */
+  public enum Split {
+    TRAIN("train", "example_train_"),
+    VALIDATION("validation", "example_holdout_");
+
+    private final String folder;
+    private final String prefix;
+
+    Split(String folder, String prefix) {
+      this.folder = folder;
+      this.prefix = prefix;
+    }
+  }
+
   /** Per-domain totals of a written corpus. Characters are UTF-16 code units of the text. */
   public record DomainStats(long docs, long chars, long maxChars) {}
 
@@ -228,11 +246,20 @@ public final class SampleCorpus {
    * example_train_*.jsonl.zst} already in that chunk directory.
    */
   public static Summary write(Path dir, long seed, Scale scale) throws IOException {
+    return write(dir, seed, scale, Split.TRAIN);
+  }
+
+  /**
+   * Writes the corpus's {@code split} under {@code dir} ({@code dir/validation/chunk1/...} for the
+   * held-out split), replacing that split's files already in that chunk directory.
+   */
+  public static Summary write(Path dir, long seed, Scale scale, Split split) throws IOException {
     long start = System.nanoTime();
     List<List<Doc>> perFile = plan(seed, scale);
-    Path chunk = dir.resolve("train").resolve("chunk1");
+    Path chunk = dir.resolve(split.folder).resolve("chunk1");
     Files.createDirectories(chunk);
-    try (DirectoryStream<Path> old = Files.newDirectoryStream(chunk, "example_train_*.jsonl.zst")) {
+    try (DirectoryStream<Path> old =
+        Files.newDirectoryStream(chunk, split.prefix + "*.jsonl.zst")) {
       for (Path p : old) {
         Files.delete(p);
       }
@@ -242,7 +269,7 @@ public final class SampleCorpus {
     List<Future<FileResult>> futures = new ArrayList<>();
     try {
       for (int i = 0; i < perFile.size(); i++) {
-        Path file = chunk.resolve("example_train_" + i + ".jsonl.zst");
+        Path file = chunk.resolve(split.prefix + i + ".jsonl.zst");
         List<Doc> docs = perFile.get(i);
         futures.add(pool.submit(() -> writeFile(file, docs)));
       }

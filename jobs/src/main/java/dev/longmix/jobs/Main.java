@@ -3,6 +3,7 @@ package dev.longmix.jobs;
 import dev.longmix.common.config.ConfigException;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.evalset.EvalsetConfig;
 import dev.longmix.jobs.export.ExportConfig;
 import dev.longmix.jobs.histogram.HistogramConfig;
 import dev.longmix.jobs.pack.PackConfig;
@@ -28,6 +29,7 @@ public final class Main {
     Map<String, Command> m = new LinkedHashMap<>();
     m.put("demo", new Command(DemoCommand.spec(), DemoCommand::run));
     m.put("tokenize", new Command(TokenizeConfig.spec(), TokenizeCommand::run));
+    m.put("evalset", new Command(EvalsetConfig.spec(), EvalsetCommand::run));
     m.put("histogram", new Command(HistogramConfig.spec(), HistogramCommand::run));
     m.put("plan", new Command(PlanCommand.spec(), PlanCommand::run));
     m.put("pack", new Command(PackConfig.spec(), PackCommand::run));

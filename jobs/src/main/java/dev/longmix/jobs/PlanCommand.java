@@ -25,7 +25,10 @@ final class PlanCommand {
     return new CommandSpec(
         "plan",
         "Print what a strategy would select (budgets, rates, expected shares) and exit.",
-        "Reads DIR/histogram.json only. Exit 4 when the budget cannot be met.",
+        "Reads DIR/histogram.json only, so it plans over every document of the tokenized"
+            + " dataset; when the dataset records a holdout (longmix evalset), pack plans without"
+            + " those documents: pack --dry-run prints that plan. Exit 4 when the budget cannot be"
+            + " met.",
         o);
   }
 

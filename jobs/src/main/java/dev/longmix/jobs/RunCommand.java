@@ -1,6 +1,7 @@
 package dev.longmix.jobs;
 
 import dev.longmix.common.config.ConfigException;
+import dev.longmix.common.eval.HoldoutRule;
 import dev.longmix.common.plan.DomainShares;
 import dev.longmix.common.plan.InfeasiblePlanException;
 import dev.longmix.common.plan.Plan;
@@ -8,6 +9,9 @@ import dev.longmix.common.plan.PlanConfig;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Option;
 import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.evalset.EvalsetConfig;
+import dev.longmix.jobs.evalset.HoldoutRecord;
+import dev.longmix.jobs.evalset.PackHoldout;
 import dev.longmix.jobs.histogram.HistogramConfig;
 import dev.longmix.jobs.histogram.HistogramFiles;
 import dev.longmix.jobs.manifest.Manifests;
@@ -38,6 +42,11 @@ final class RunCommand {
 
   static final String HISTOGRAM = "histogram";
   static final String PACKED = "packed";
+  static final String EVALSET = "evalset";
+  static final String EVAL_TOKENIZED = "eval-tokenized";
+
+  /** A held-out corpus split to build the evalset from (instead of a holdout of the input). */
+  static final String EVAL_INPUT = "eval-input";
 
   private RunCommand() {}
 
@@ -53,13 +62,28 @@ final class RunCommand {
     o.add(HistogramConfig.LONG_THRESHOLD_OPTION);
     o.addAll(PackConfig.packingOptions());
     o.addAll(PlanOptions.OPTIONS);
+    o.add(PackHoldout.OPTION);
+    o.add(
+        Option.optional(
+            EVAL_INPUT,
+            "PATH",
+            null,
+            "a held-out split of the corpus (e.g. SlimPajama's validation/): tokenized into"
+                + " ROOT/eval-tokenized, the evalset built from all of it into ROOT/evalset"));
+    o.addAll(EvalsetConfig.evalOptions());
     return new CommandSpec(
         "run",
-        "The whole pipeline: tokenize, histogram, pack, in one Spark session.",
+        "The whole pipeline: tokenize, [evalset,] histogram, pack, in one Spark session.",
         """
         Each stage is skipped when its output is complete for the same inputs and settings, so
         changing only the strategy reruns only pack. --budget-fraction is resolved against the
-        corpus's tokens once the histogram exists.
+        corpus's tokens once the histogram exists (less the eval pool's, under a holdout).
+
+        With --holdout-fraction F, evalset runs after tokenize: F of the corpus's documents
+        become the eval pool (ROOT/evalset), recorded in ROOT/tokenized/_holdout, and pack
+        leaves them out. With --eval-input PATH, that held-out split is tokenized into
+        ROOT/eval-tokenized and all of it is the eval pool; the packed rows are the same as
+        without it. The evalset's own options (grid, cells, needle) are those of longmix evalset.
 
         Named sources (--input NAME=PATH, repeated) are the corpus's domains. The domains named
         in --domain-shares, --upsample-domains and --keep-rate are checked before Spark starts:
@@ -86,28 +110,83 @@ final class RunCommand {
             s.resolved());
     String packed = root + "/" + PACKED;
     PackConfig.precheck(s);
+    boolean holdout = s.isSet(HoldoutRule.FRACTION);
+    boolean evalInput = s.isSet(EVAL_INPUT);
+    if (holdout && evalInput) {
+      throw ConfigException.invalid(
+          EVAL_INPUT,
+          s.string(EVAL_INPUT),
+          "the eval pool is either a held-out split (--eval-input) or a holdout of the corpus"
+              + " (--holdout-fraction), not both");
+    }
+    if (holdout || evalInput) {
+      EvalsetConfig.precheck(s);
+    }
+    TokenizeConfig evalTok =
+        evalInput
+            ? TokenizeConfig.from(evalTokenizeSettings(s), hadoop)
+                .withOutput(root + "/" + EVAL_TOKENIZED)
+            : null;
+    String evalOut = root + "/" + EVALSET;
     Stage<?> tokenize = TokenizeCommand.stage(tok);
     Stage<?> histogram = HistogramCommand.stage(hist, tok.progressSeconds());
     // Decided before Spark starts, so an output that must not be replaced stops the run at once.
     boolean skipTokenize = StageRunner.upToDate(tokenize, s, out);
+    Stage<?> evalTokenize = evalInput ? TokenizeCommand.stage(evalTok) : null;
+    boolean skipEvalTokenize = !evalInput || StageRunner.upToDate(evalTokenize, s, out);
     boolean skipHistogram = StageRunner.upToDate(histogram, s, out);
     CorpusDomains known =
         skipHistogram
             ? corpusDomains(hist.output(), HistogramFiles.read(hadoop, "histogram", hist.output()))
             : skipTokenize ? corpusDomains(tok.output(), hadoop) : corpusDomains(tok.inputs());
     checkDomainsNamed(s, known, out);
-    // The pack fingerprint needs the histogram; until it exists, refuse at least foreign data.
+    // Later stages' fingerprints need earlier outputs; until they exist, refuse at least foreign
+    // data.
     OutputGuard.precheck(hadoop, "output", packed, s.flag("overwrite"));
+    if (holdout || evalInput) {
+      OutputGuard.precheck(hadoop, "output", evalOut, s.flag("overwrite"));
+    }
 
+    List<String> outputs = new ArrayList<>(List.of(tok.output(), hist.output(), packed));
+    if (holdout || evalInput) {
+      outputs.add(evalOut);
+    }
     return StageRunner.inSession(
         "longmix run",
         s,
-        List.of(tok.output(), hist.output(), packed),
+        outputs,
         spark -> {
           if (!skipTokenize) {
             int code = StageRunner.run(spark, tokenize, out);
             if (code != ExitCode.OK) {
               return code;
+            }
+          }
+          if (!skipEvalTokenize) {
+            int code = StageRunner.run(spark, evalTokenize, out);
+            if (code != ExitCode.OK) {
+              return code;
+            }
+          }
+          if (holdout || evalInput) {
+            String from = evalInput ? evalTok.output() : tok.output();
+            EvalsetConfig ev =
+                EvalsetConfig.of(
+                    s,
+                    hadoop,
+                    from,
+                    evalOut,
+                    Manifests.read(hadoop, from, TokenizeManifest.class).orElseThrow(),
+                    s.string("tokenizer"));
+            Stage<?> evalset = EvalsetCommand.stage(ev);
+            // A missing holdout record is made again even when the evalset itself is complete
+            // (someone else's output is still refused).
+            if (ev.writesHoldout()) {
+              OutputGuard.decide(
+                  hadoop, "output", evalOut, ev.fingerprint(), true, s.flag("overwrite"));
+              StageRunner.run(spark, evalset, out);
+            } else if (!StageRunner.upToDate(evalset, s, out)) {
+              StageRunner.run(spark, evalset, out);
             }
           }
           if (!skipHistogram) {
@@ -127,6 +206,10 @@ final class RunCommand {
           } catch (InfeasiblePlanException e) {
             return PlanCommand.infeasible(e, out);
           }
+          if (holdout && pack.holdout().status() == PackHoldout.Status.NONE) {
+            throw new IllegalStateException(
+                "the holdout this run declared is not in " + HoldoutRecord.dir(tok.output()));
+          }
           out.print(pack.plan().toTable(pack.packing().seqLen(), Plan.BATCH_TOKENS_DEFAULT));
           if (pack.dryRun()) {
             return ExitCode.OK;
@@ -138,6 +221,17 @@ final class RunCommand {
           out.println("[run] done: " + packed);
           return ExitCode.OK;
         });
+  }
+
+  /** The tokenize settings of the held-out split: the corpus's, with its path. */
+  static Settings evalTokenizeSettings(Settings s) {
+    Map<String, String> v = new LinkedHashMap<>();
+    for (Option o : TokenizeConfig.OPTIONS) {
+      s.optional(o.key()).ifPresent(x -> v.put(o.key(), x));
+    }
+    v.put("input", s.string(EVAL_INPUT));
+    v.put("progress-interval", s.string("progress-interval"));
+    return Settings.of(TokenizeConfig.spec(), v, s.sparkConf());
   }
 
   /** The domains of a histogram this run reuses, and where they come from. */
@@ -192,6 +286,11 @@ final class RunCommand {
     keys.put(PlanConfig.DOMAIN_SHARES, shared);
     keys.put(PlanConfig.UPSAMPLE_DOMAINS, plan.upsampleDomains());
     keys.put(PlanConfig.KEEP_RATE, List.copyOf(plan.keepRate().named().keySet()));
+    if (s.isSet(HoldoutRule.FRACTION)) {
+      // With --eval-input the evalset's domains are the held-out split's, checked once it is
+      // tokenized.
+      keys.putAll(EvalsetConfig.namedDomains(s));
+    }
     for (Map.Entry<String, List<String>> named : keys.entrySet()) {
       String key = named.getKey();
       for (String name : named.getValue()) {

@@ -78,6 +78,62 @@ public final class LengthHistogram implements Serializable {
     return this;
   }
 
+  /**
+   * This histogram without the documents {@code part} counts (which must be among them: the
+   * training side of a corpus once its eval pool is held out); a new histogram. Domains left empty
+   * are dropped.
+   *
+   * @throws IllegalArgumentException when the bins differ or {@code part} counts more than this
+   *     histogram in some domain and bin
+   */
+  public LengthHistogram minus(LengthHistogram part) {
+    if (!bins.equals(part.bins) || longThreshold != part.longThreshold) {
+      throw new IllegalArgumentException(
+          "cannot subtract a histogram with different bins or long threshold: "
+              + part.bins
+              + "/"
+              + part.longThreshold
+              + " from "
+              + bins
+              + "/"
+              + longThreshold);
+    }
+    LengthHistogram out = copy();
+    part.domains.forEach(
+        (domain, theirs) -> {
+          Counts mine = out.domains.get(domain);
+          for (int i = 0; i < bins.count(); i++) {
+            long docs = mine == null ? 0 : mine.documents[i];
+            long toks = mine == null ? 0 : mine.tokens[i];
+            if (theirs.documents[i] > docs || theirs.tokens[i] > toks) {
+              throw new IllegalArgumentException(
+                  "cannot subtract "
+                      + theirs.documents[i]
+                      + " documents / "
+                      + theirs.tokens[i]
+                      + " tokens of "
+                      + domain
+                      + " in bin "
+                      + bins.label(i)
+                      + " from "
+                      + docs
+                      + " / "
+                      + toks);
+            }
+          }
+          for (int i = 0; i < bins.count(); i++) {
+            mine.documents[i] -= theirs.documents[i];
+            mine.tokens[i] -= theirs.tokens[i];
+          }
+          mine.longDocuments -= theirs.longDocuments;
+          mine.longTokens -= theirs.longTokens;
+          if (Arrays.stream(mine.documents).sum() == 0) {
+            out.domains.remove(domain);
+          }
+        });
+    return out;
+  }
+
   /** A deep copy. */
   public LengthHistogram copy() {
     return new LengthHistogram(bins, longThreshold).merge(this);

@@ -21,7 +21,11 @@ public final class KeyedRandom {
     /** The packing group of a part of an item under best-fit packing. */
     GROUP(0x47524F5550L),
     /** The key that orders best-fit rows in the output. */
-    ROW(0x524F57L);
+    ROW(0x524F57L),
+    /** Whether a document is held out of training as the eval pool (the evalset stage). */
+    HOLDOUT(0x484F4C444F5554L),
+    /** The order in which eval documents fill validation cells and the haystack. */
+    EVAL(0x4556414CL);
 
     private final long tag;
 

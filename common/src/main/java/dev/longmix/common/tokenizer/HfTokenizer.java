@@ -234,6 +234,33 @@ public final class HfTokenizer implements AutoCloseable {
     return frame(ids(handle, text, special == SpecialTokens.POST_PROCESSOR));
   }
 
+  /**
+   * The ids this tokenizer's framing puts before and after a document's text (LLaMA-2's
+   * post-processor: {@code <s>} before, nothing after), found by framing a probe text.
+   *
+   * @return {@code {head, tail}}
+   * @throws IllegalStateException when the framing changes the text's own ids
+   */
+  public int[][] framing() {
+    String probe = "a b";
+    int[] framed = encodeWhole(probe);
+    long[] bare = ids(handle, probe, false);
+    for (int off = 0; off + bare.length <= framed.length; off++) {
+      boolean match = true;
+      for (int i = 0; i < bare.length && match; i++) {
+        match = framed[off + i] == bare[i];
+      }
+      if (match) {
+        return new int[][] {
+          Arrays.copyOfRange(framed, 0, off),
+          Arrays.copyOfRange(framed, off + bare.length, framed.length)
+        };
+      }
+    }
+    throw new IllegalStateException(
+        "the framing changes the ids of the text itself: " + Arrays.toString(framed));
+  }
+
   private int[] frame(long[] ids) {
     int head = bosId >= 0 ? 1 : 0;
     int tail = eosId >= 0 ? 1 : 0;

@@ -100,4 +100,21 @@ class LengthHistogramTest {
       assertEquals(h, back);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void minusTakesAPartOutAndRefusesMoreThanThereIs() {
+    LengthHistogram part = LengthHistogram.fig2().add("A", 10).add("B", 5000).add("B", 200_000);
+    LengthHistogram rest = LengthHistogram.fig2().add("A", 300).add("A", 9000).add("C", 1);
+    LengthHistogram all = rest.copy().merge(part);
+    org.junit.jupiter.api.Assertions.assertEquals(rest, all.minus(part));
+    org.junit.jupiter.api.Assertions.assertEquals(
+        java.util.List.of("A", "C"), all.minus(part).domains(), "B held nothing else");
+    org.junit.jupiter.api.Assertions.assertEquals(
+        rest.longTokens("A"), all.minus(part).longTokens("A"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> rest.minus(part));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> all.minus(new LengthHistogram(LengthBins.fig2(), 100).add("A", 10)));
+  }
 }

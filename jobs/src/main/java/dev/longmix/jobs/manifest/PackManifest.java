@@ -24,6 +24,9 @@ import java.util.Map;
  * @param counts rows, tokens, tail and the content digest
  * @param schema the rows' Spark schema
  * @param seconds in-job seconds
+ * @param holdout what the pack did about the input's eval pool
+ * @param evalDuplicates packed documents whose ids equal an eval pool document's (null when the
+ *     input has no eval pool to compare with)
  */
 public record PackManifest(
     String inputFingerprint,
@@ -38,9 +41,54 @@ public record PackManifest(
     Repetition repetition,
     Counts counts,
     String schema,
-    double seconds) {
+    double seconds,
+    Holdout holdout,
+    EvalDuplicates evalDuplicates) {
 
   public static final String STAGE = "pack";
+
+  /**
+   * The input's eval pool, as this pack treated it.
+   *
+   * @param status {@code excluded}, {@code none declared} or {@code ignored (--no-holdout)}
+   * @param record the holdout record's folder
+   * @param fingerprint its fingerprint
+   * @param fraction its share of documents
+   * @param seed its seed
+   * @param documents documents it holds out
+   * @param tokens their tokens
+   * @param excludedDocuments documents left out of this pack's selection (equals documents)
+   * @param excludedTokens their tokens
+   */
+  public record Holdout(
+      String status,
+      String record,
+      String fingerprint,
+      Double fraction,
+      Long seed,
+      Long documents,
+      Long tokens,
+      Long excludedDocuments,
+      Long excludedTokens) {}
+
+  /**
+   * Packed documents whose token ids equal an eval pool document's: duplicates of eval text
+   * elsewhere in the corpus (or, under --no-holdout, the pool's own documents).
+   *
+   * @param comparedWith eval pool documents compared with
+   * @param method how equality is decided
+   * @param documents packed documents equal to an eval document
+   * @param tokens their tokens (whole documents)
+   * @param byDomain those documents per domain
+   * @param docIds their doc ids, sorted (the first 1,000)
+   */
+  public record EvalDuplicates(
+      long comparedWith,
+      String method,
+      long documents,
+      long tokens,
+      Map<String, Long> byDomain,
+      List<Long> docIds) {}
 
   /** Selected items, those that are a second or later copy, their tokens, the highest copy. */
   public record Repetition(long items, long repeatedItems, long repeatedTokens, int maxCopy) {}

@@ -13,8 +13,17 @@ import java.io.Serializable;
  * @param nTokens each document's token count
  * @param domain each document's index into {@code domains}
  * @param domains the domain names of this file, in order of first appearance
+ * @param heldOutDocuments documents of the file left out as the input's eval pool
+ * @param heldOutTokens their tokens
  */
-record DocMeta(int file, long[] docIds, int[] nTokens, short[] domain, String[] domains)
+record DocMeta(
+    int file,
+    long[] docIds,
+    int[] nTokens,
+    short[] domain,
+    String[] domains,
+    long heldOutDocuments,
+    long heldOutTokens)
     implements Serializable {
 
   int size() {

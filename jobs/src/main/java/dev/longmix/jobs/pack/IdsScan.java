@@ -2,6 +2,7 @@ package dev.longmix.jobs.pack;
 
 import dev.longmix.common.pack.PackItem;
 import dev.longmix.common.pack.RowFragment;
+import dev.longmix.jobs.evalset.EvalPool;
 import dev.longmix.jobs.fast.ParquetLevels;
 import dev.longmix.jobs.fast.TokenizedFile;
 import dev.longmix.jobs.spark.HadoopConf;
@@ -21,6 +22,7 @@ import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.DataPageV1;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * The scan-ids step: one task per group of tokenized files reads its files' (doc_id, input_ids) and
@@ -45,7 +47,17 @@ final class IdsScan implements Function2<Integer, Iterator<SelectedItems>, Itera
   private final StageProgress.Pass progress;
   private final int seqLen;
   private final long rows;
+  private final Broadcast<EvalPool> evalPool;
+  private final CollectionAccumulator<Duplicate> duplicates;
 
+  /** A packed document whose ids equal an eval pool document's. */
+  record Duplicate(long docId, String domain, int nTokens) implements java.io.Serializable {}
+
+  /**
+   * @param evalPool the input's eval pool (empty: none), against which every packed document is
+   *     compared
+   * @param duplicates receives the packed documents equal to an eval document
+   */
   IdsScan(
       Broadcast<HadoopConf> conf,
       Broadcast<List<String>> files,
@@ -53,7 +65,9 @@ final class IdsScan implements Function2<Integer, Iterator<SelectedItems>, Itera
       String[] domains,
       StageProgress.Pass progress,
       int seqLen,
-      long rows) {
+      long rows,
+      Broadcast<EvalPool> evalPool,
+      CollectionAccumulator<Duplicate> duplicates) {
     this.conf = conf;
     this.files = files;
     this.groups = groups;
@@ -61,6 +75,8 @@ final class IdsScan implements Function2<Integer, Iterator<SelectedItems>, Itera
     this.progress = progress;
     this.seqLen = seqLen;
     this.rows = rows;
+    this.evalPool = evalPool;
+    this.duplicates = duplicates;
   }
 
   @Override
@@ -328,6 +344,7 @@ final class IdsScan implements Function2<Integer, Iterator<SelectedItems>, Itera
     private void fragments(int first, int[] ids, int n, List<RowFragment> out) {
       found++;
       long doc = items.docId(first);
+      int before = out.size();
       for (int i = first; i < to && items.docId(i) == doc; i++) {
         if (items.fromToken(i) + (long) items.tokens(i) > n) {
           throw new IllegalStateException(
@@ -356,6 +373,10 @@ final class IdsScan implements Function2<Integer, Iterator<SelectedItems>, Itera
             out.add(f);
           }
         }
+      }
+      EvalPool pool = evalPool.value();
+      if (out.size() > before && pool.size() > 0 && pool.contains(ids, n)) {
+        duplicates.add(new Duplicate(doc, items.domain(first), n));
       }
     }
 

@@ -11,6 +11,7 @@ import dev.longmix.common.plan.PlanConfig;
 import dev.longmix.jobs.cli.CommandSpec;
 import dev.longmix.jobs.cli.Option;
 import dev.longmix.jobs.cli.Settings;
+import dev.longmix.jobs.evalset.PackHoldout;
 import dev.longmix.jobs.histogram.HistogramFiles;
 import dev.longmix.jobs.manifest.Manifests;
 import dev.longmix.jobs.manifest.TokenizeManifest;
@@ -30,7 +31,8 @@ import org.apache.hadoop.conf.Configuration;
  * @param histogram the histogram directory the plan was made from
  * @param output where the packed rows go
  * @param plan the mixture plan
- * @param fig2 the histogram the plan was made from (Fig. 2 bins), for per-bin targets
+ * @param fig2 the histogram the plan was made from (Fig. 2 bins), for per-bin targets: the input's,
+ *     less its held-out eval pool
  * @param packing row length and tail policy
  * @param dryRun print the plan and stop
  * @param inputFingerprint the tokenized dataset's fingerprint
@@ -38,6 +40,7 @@ import org.apache.hadoop.conf.Configuration;
  * @param fingerprint f(input, histogram, plan config, packing)
  * @param progressSeconds how often progress is printed
  * @param resolved the effective settings, for the manifest
+ * @param holdout what the pack does about the input's eval pool
  */
 public record PackConfig(
     String input,
@@ -51,7 +54,8 @@ public record PackConfig(
     String tokenizerSha256,
     String fingerprint,
     long progressSeconds,
-    Map<String, String> resolved) {
+    Map<String, String> resolved,
+    PackHoldout holdout) {
 
   public static final List<Option> OPTIONS;
 
@@ -62,6 +66,7 @@ public record PackConfig(
     o.add(Option.required("output", "DIR", "where the packed rows go"));
     o.addAll(packingOptions());
     o.addAll(PlanOptions.OPTIONS);
+    o.add(PackHoldout.OPTION);
     OPTIONS = List.copyOf(o);
   }
 
@@ -104,6 +109,12 @@ public record PackConfig(
         --packing best-fit cuts no item of at most --seq-len tokens and fills rows best-fit
         decreasing, rows in keyed random order, padding marked by n_tokens. Rows carry their
         document spans. The same input, settings and seed give the same rows on any cluster.
+
+        When the input records a holdout (INPUT/_holdout, written by longmix evalset
+        --holdout-fraction), its documents are left out and the plan is made from the histogram
+        without them; a declared holdout whose record is incomplete stops the pack unless
+        --no-holdout. The manifest says which, and counts packed documents whose ids equal an
+        eval document's.
         """,
         OPTIONS);
   }
@@ -160,26 +171,34 @@ public record PackConfig(
               + inputFp
               + "); rerun longmix histogram on --input");
     }
-    long budget = PlanOptions.budget(s, h.fig2().tokens());
-    PlanConfig pc = PlanOptions.parse(s, budget, h.fig2().longThreshold());
-    Plan plan = MixturePlanner.plan(h.fig2(), pc);
+    PackHoldout holdout =
+        PackHoldout.resolve(hadoop, input, inputFp, s.flag(PackHoldout.NO_HOLDOUT), h.fig2());
+    LengthHistogram training = holdout.training(h.fig2(), histogramDir);
+    long budget = PlanOptions.budget(s, training.tokens());
+    PlanConfig pc = PlanOptions.parse(s, budget, training.longThreshold());
+    Plan plan = MixturePlanner.plan(training, pc);
     Fingerprint fp = new Fingerprint("pack");
     fp.add("input", inputFp);
     fp.add("histogram", h.fingerprint());
     fp.add("plan", pc.toString());
     fp.add("packing", packing.toString());
+    if (holdout.fingerprintPart() != null) {
+      // Without a holdout the fingerprint is what it always was, so earlier outputs stay current.
+      fp.add("holdout", holdout.fingerprintPart());
+    }
     return new PackConfig(
         input,
         histogramDir,
         output,
         plan,
-        h.fig2(),
+        training,
         packing,
         s.flag("dry-run"),
         inputFp,
         upstream.body().tokenizer() == null ? "" : upstream.body().tokenizer().sha256(),
         fp.value(),
         s.nonNegativeLong("progress-interval"),
-        new TreeMap<>(s.resolved()));
+        new TreeMap<>(s.resolved()),
+        holdout);
   }
 }

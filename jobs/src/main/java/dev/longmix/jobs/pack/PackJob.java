@@ -9,6 +9,8 @@ import dev.longmix.common.pack.RowFragment;
 import dev.longmix.common.plan.DomainPlan;
 import dev.longmix.common.plan.Plan;
 import dev.longmix.common.select.CandidateGenerator;
+import dev.longmix.jobs.evalset.EvalPool;
+import dev.longmix.jobs.evalset.PackHoldout;
 import dev.longmix.jobs.fast.DirectParquetFormat;
 import dev.longmix.jobs.fast.Frames;
 import dev.longmix.jobs.fast.RowDigest;
@@ -31,6 +33,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Stage 3: a tokenized dataset and its plan → packed rows. Reads the documents' lengths, selects
@@ -88,10 +91,15 @@ public final class PackJob {
       Broadcast<List<String>> paths =
           jsc.broadcast(inputFiles.stream().map(ParquetFooters.DataFile::path).toList());
       Broadcast<List<int[]>> groupFiles = jsc.broadcast(groups);
+      // The input's eval pool never reaches selection: its documents are dropped as they are read.
+      PackHoldout holdout = cfg.holdout();
+      Broadcast<long[]> heldOut = jsc.broadcast(holdout.excluded());
       JavaRDD<DocMeta> meta =
           jsc.parallelize(groups, Math.max(1, groups.size()))
-              .mapPartitions(TaskHook.wrap("pack", new MetaScan(conf, paths, progress.selection)))
+              .mapPartitions(
+                  TaskHook.wrap("pack", new MetaScan(conf, paths, progress.selection, heldOut)))
               .persist(StorageLevel.MEMORY_AND_DISK());
+      long[] excluded = excluded(meta, holdout);
 
       // Select: each pool's cutoff, then the items before it.
       Broadcast<CandidateGenerator> gen = jsc.broadcast(new CandidateGenerator(plan));
@@ -129,7 +137,13 @@ public final class PackJob {
       }
       long rows = placed.layout().rows();
 
-      // Scan ids: each group's files read once, the selected documents' ids cut into fragments.
+      // Scan ids: each group's files read once, the selected documents' ids cut into fragments,
+      // each packed document compared with the eval pool's.
+      EvalPool pool =
+          holdout.pool() == null ? new EvalPool(new int[0], new long[0]) : holdout.pool();
+      Broadcast<EvalPool> evalPool = jsc.broadcast(pool);
+      CollectionAccumulator<IdsScan.Duplicate> duplicates =
+          spark.sparkContext().collectionAccumulator("longmix.pack.evalDuplicates");
       JavaRDD<RowFragment> fragments =
           placed
               .byGroup()
@@ -143,7 +157,9 @@ public final class PackJob {
                           domains,
                           progress.ids,
                           cfg.packing().seqLen(),
-                          rows)),
+                          rows,
+                          evalPool,
+                          duplicates)),
                   true);
 
       // Assemble and write: fragments to their row's file, rows in order, digested as written.
@@ -170,8 +186,13 @@ public final class PackJob {
               placed.layout(),
               rows == 0 ? "0" : Long.toHexString(digest.value()));
       double seconds = (System.nanoTime() - t0) / 1e9;
-      PackManifest manifest = manifest(cfg, outcome, cutoffs, seconds);
-      PackReport.write(hconf.get(), cfg, outcome);
+      PackManifest.EvalDuplicates dups =
+          holdout.pool() == null ? null : evalDuplicates(pool, duplicates.value());
+      PackManifest manifest =
+          manifest(cfg, outcome, cutoffs, seconds, holdoutEntry(holdout, excluded), dups);
+      String holdoutLine = holdoutLine(manifest.holdout(), dups);
+      PackReport.write(
+          hconf.get(), cfg, outcome, holdoutLine.substring("[pack] holdout: ".length()).strip());
       Manifests.write(
           hconf.get(),
           cfg.output(),
@@ -179,6 +200,7 @@ public final class PackJob {
           manifest);
       out.print(outcome.table());
       out.print(outcome.summaryLine(seconds));
+      out.print(holdoutLine);
       return new Result(outcome, manifest);
     }
   }
@@ -200,8 +222,100 @@ public final class PackJob {
         .save(output);
   }
 
+  /**
+   * The documents and tokens the holdout left out, checked against its record: every recorded
+   * document must have been found in the input.
+   */
+  private static long[] excluded(JavaRDD<DocMeta> meta, PackHoldout holdout) {
+    if (holdout.excluded().length == 0) {
+      return new long[2];
+    }
+    long[] n =
+        meta.map(m -> new long[] {m.heldOutDocuments(), m.heldOutTokens()})
+            .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    if (n[0] != holdout.excluded().length) {
+      throw new IllegalStateException(
+          "the holdout record "
+              + holdout.record()
+              + " lists "
+              + holdout.excluded().length
+              + " documents, "
+              + n[0]
+              + " of them are in the input: the tokenized dataset changed after the record was"
+              + " made");
+    }
+    return n;
+  }
+
+  private static PackManifest.Holdout holdoutEntry(PackHoldout h, long[] excluded) {
+    var m = h.manifest();
+    return new PackManifest.Holdout(
+        h.status().words(),
+        h.record(),
+        h.fingerprint(),
+        m == null ? null : m.fraction(),
+        m == null ? null : m.seed(),
+        m == null ? null : m.documents(),
+        m == null ? null : m.tokens(),
+        excluded[0],
+        excluded[1]);
+  }
+
+  private static PackManifest.EvalDuplicates evalDuplicates(
+      EvalPool pool, List<IdsScan.Duplicate> found) {
+    // A task run twice (a lost executor's stage redone) reports its documents twice: count each
+    // document once.
+    java.util.TreeMap<Long, IdsScan.Duplicate> byId = new java.util.TreeMap<>();
+    for (IdsScan.Duplicate d : found) {
+      byId.put(d.docId(), d);
+    }
+    java.util.TreeMap<String, Long> byDomain = new java.util.TreeMap<>();
+    long tokens = 0;
+    for (IdsScan.Duplicate d : byId.values()) {
+      byDomain.merge(d.domain(), 1L, Long::sum);
+      tokens += d.nTokens();
+    }
+    return new PackManifest.EvalDuplicates(
+        pool.size(),
+        "equal token ids (same length, equal 64-bit ids hash): the same text under one tokenizer",
+        byId.size(),
+        tokens,
+        byDomain,
+        byId.keySet().stream().limit(1000).toList());
+  }
+
+  /** The pack summary's line about the eval pool. */
+  static String holdoutLine(PackManifest.Holdout h, PackManifest.EvalDuplicates d) {
+    StringBuilder sb = new StringBuilder("[pack] holdout: ").append(h.status());
+    if (h.record() != null) {
+      sb.append(" (").append(h.record()).append(')');
+    }
+    if (h.excludedDocuments() != null && h.excludedDocuments() > 0) {
+      sb.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "; %,d documents, %,d tokens left out",
+              h.excludedDocuments(),
+              h.excludedTokens()));
+    }
+    if (d != null) {
+      sb.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "; %,d packed documents equal an eval document's text (of %,d compared)",
+              d.documents(),
+              d.comparedWith()));
+    }
+    return sb.append('\n').toString();
+  }
+
   private static PackManifest manifest(
-      PackConfig cfg, PackOutcome outcome, Selection.Cutoffs cutoffs, double seconds) {
+      PackConfig cfg,
+      PackOutcome outcome,
+      Selection.Cutoffs cutoffs,
+      double seconds,
+      PackManifest.Holdout holdout,
+      PackManifest.EvalDuplicates duplicates) {
     Plan plan = cfg.plan();
     return new PackManifest(
         cfg.inputFingerprint(),
@@ -217,6 +331,8 @@ public final class PackJob {
             outcome.items(), outcome.repeatedItems(), outcome.repeatedTokens(), outcome.maxCopy()),
         PackManifest.Counts.of(outcome),
         PackedSchema.ROWS.simpleString(),
-        Math.round(seconds * 1000) / 1000.0);
+        Math.round(seconds * 1000) / 1000.0,
+        holdout,
+        duplicates);
   }
 }

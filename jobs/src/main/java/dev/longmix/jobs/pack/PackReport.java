@@ -20,13 +20,18 @@ final class PackReport {
 
   private PackReport() {}
 
-  static void write(Configuration conf, PackConfig cfg, PackOutcome outcome) {
+  /**
+   * @param holdout what the pack did about the input's eval pool, and the packed documents equal to
+   *     an eval document, in words
+   */
+  static void write(Configuration conf, PackConfig cfg, PackOutcome outcome, String holdout) {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("input", cfg.input());
     facts.put("histogram", cfg.histogram());
     facts.put("output", cfg.output());
     facts.put("strategy", outcome.strategy());
     facts.put("seed", Long.toString(outcome.plan().config().seed()));
+    facts.put("holdout", holdout);
     String html =
         RunReport.render("longmix run report", facts, CorpusSummary.of(cfg.fig2()), outcome);
     Manifests.writeText(conf, new Path(cfg.output(), FILE), html);

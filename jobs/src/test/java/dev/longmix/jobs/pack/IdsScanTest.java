@@ -91,7 +91,7 @@ class IdsScanTest {
     SelectedItems all = new SelectedItems(domains);
     for (DocMeta m :
         jsc.parallelize(groups, groups.size())
-            .mapPartitions(new MetaScan(bconf, bfiles, metaPass))
+            .mapPartitions(new MetaScan(bconf, bfiles, metaPass, jsc.broadcast(new long[0])))
             .collect()) {
       for (int i = 0; i < m.size(); i++) {
         long[] sel = selected.get(m.docIds()[i]);
@@ -115,7 +115,17 @@ class IdsScanTest {
     List<RowFragment> rows =
         jsc.parallelize(placed, groups.size())
             .mapPartitionsWithIndex(
-                new IdsScan(bconf, bfiles, jsc.broadcast(groups), domains, pass, SEQ_LEN, 1), true)
+                new IdsScan(
+                    bconf,
+                    bfiles,
+                    jsc.broadcast(groups),
+                    domains,
+                    pass,
+                    SEQ_LEN,
+                    1,
+                    jsc.broadcast(new dev.longmix.jobs.evalset.EvalPool(new int[0], new long[0])),
+                    jsc.sc().collectionAccumulator()),
+                true)
             .collect();
     assertEquals(documents, pass.items(), "documents read, for the progress line");
     assertEquals(tokens, pass.tokens(), "ids read, for the progress line");

@@ -35,6 +35,8 @@ class ReliabilityConfigTest {
   static String tokenizer;
   static String reused;
   static String tokenizedOnly;
+  static String otherTokenizer;
+  static String declared;
 
   @BeforeAll
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -68,6 +70,26 @@ class ReliabilityConfigTest {
     Files.writeString(f.resolve("notes.txt"), "someone else's data");
     Files.writeString(f.resolve("tokenized/notes.txt"), "someone else's data");
     foreign = f.toString();
+    // The same tokenizer file, one byte more: another sha256.
+    Path other = tmp.resolve("other-tokenizer.json");
+    Files.writeString(other, Files.readString(Path.of(tokenizer)) + " ");
+    otherTokenizer = other.toString();
+    // A tokenized dataset whose holdout was declared (an evalset cut short) but never recorded.
+    Path d = tmp.resolve("declared");
+    try (Stream<Path> files = Files.walk(root.resolve("tokenized"))) {
+      for (Path p : files.toList()) {
+        Path to = d.resolve(root.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+    Files.createDirectories(d.resolve("tokenized/_holdout"));
+    Files.writeString(
+        d.resolve("tokenized/_holdout/_longmix_started.json"), "{\"fingerprint\":\"x\"}");
+    declared = d.resolve("tokenized").toString();
     Pipeline.stopSessions();
   }
 
@@ -128,6 +150,29 @@ class ReliabilityConfigTest {
     if (!l.contains("--output")) {
       l.addAll(List.of("--output", out("pack")));
     }
+    return l;
+  }
+
+  static List<String> evalset(String... extra) {
+    List<String> l = new ArrayList<>(List.of("evalset"));
+    l.addAll(List.of(extra));
+    if (!l.contains("--input")) {
+      l.addAll(List.of("--input", tokenized));
+    }
+    if (!l.contains("--output")) {
+      l.addAll(List.of("--output", out("evalset")));
+    }
+    if (!l.contains("--context-lengths")) {
+      // The authors' 128K does not fit the tiny corpus's books; these cases test other settings.
+      l.addAll(List.of("--context-lengths", "1024,4096"));
+    }
+    return l;
+  }
+
+  /** pack of another tokenized dataset (with the fixture's histogram, made from a copy of it). */
+  static List<String> packOn(String input) {
+    List<String> l = pack();
+    l.set(l.lastIndexOf("--input") + 1, input);
     return l;
   }
 
@@ -362,6 +407,70 @@ class ReliabilityConfigTest {
             "--domain-shares",
             "Nope"),
         Arguments.of("existing output", pack("--output", foreign), "--output", foreign),
+        Arguments.of(
+            "a declared holdout whose record is not complete",
+            packOn(declared),
+            "--input",
+            declared + "': declares a holdout"),
+        Arguments.of("flag with a value", pack("--no-holdout=maybe"), "--no-holdout", "'maybe'"),
+        // evalset
+        Arguments.of("unknown key", evalset("--bogus", "1"), "--bogus", "1"),
+        Arguments.of("fraction 0", evalset("--holdout-fraction", "0"), "--holdout-fraction", "'0'"),
+        Arguments.of("fraction 1", evalset("--holdout-fraction", "1"), "--holdout-fraction", "'1'"),
+        Arguments.of(
+            "fraction above 1",
+            evalset("--holdout-fraction", "1.5"),
+            "--holdout-fraction",
+            "'1.5': must be a number strictly between"),
+        Arguments.of(
+            "fraction not a number",
+            evalset("--holdout-fraction", "half"),
+            "--holdout-fraction",
+            "half"),
+        Arguments.of(
+            "depth above 100",
+            evalset("--depths", "0,50,101"),
+            "--depths",
+            "'0,50,101': every depth must be a percentage in [0, 100]"),
+        Arguments.of("depth below 0", evalset("--depths", "-5"), "--depths", "-5"),
+        Arguments.of(
+            "unknown haystack domain",
+            evalset("--haystack-domains", "RedPajamaBook,Nope"),
+            "--haystack-domains",
+            "names domain 'Nope', which " + tokenized + " does not have"),
+        Arguments.of(
+            "unknown validation domain",
+            evalset("--eval-domains", "Nope"),
+            "--eval-domains",
+            "Nope"),
+        Arguments.of(
+            "a longest context beyond every document of the haystack domains",
+            evalset("--context-lengths", "1000,5000000"),
+            "--context-lengths",
+            "'1000,5000000': the longest, 5000000 tokens, needs"),
+        Arguments.of(
+            "a context with no room for haystack",
+            evalset("--context-lengths", "20,4000"),
+            "--context-lengths",
+            "'20,4000': the shortest"),
+        Arguments.of(
+            "another tokenizer",
+            evalset("--tokenizer", otherTokenizer),
+            "--tokenizer",
+            otherTokenizer + "': has sha256"),
+        Arguments.of(
+            "zero tokens per cell", evalset("--tokens-per-cell", "0"), "--tokens-per-cell", "0"),
+        Arguments.of(
+            "bad length classes", evalset("--length-classes", "table6"), "--length-classes", "6"),
+        Arguments.of(
+            "an answer without a word", evalset("--answer", "?!"), "--answer", "must contain"),
+        Arguments.of(
+            "a question prompt without the question",
+            evalset("--question-prompt", "Answer:"),
+            "--question-prompt",
+            "{question}"),
+        Arguments.of("missing input", evalset("--input", absent), "--input", absent),
+        Arguments.of("existing output", evalset("--output", foreign), "--output", foreign),
         // run
         Arguments.of("unknown key", run("--bogus", "1"), "--bogus", "1"),
         Arguments.of("wrong type", run("--seq-len", "long"), "--seq-len", "long"),
@@ -396,6 +505,26 @@ class ReliabilityConfigTest {
             run("--output", reused, "--domain-shares", "RedPajamaC4=0.5,Nope=0.5"),
             "--domain-shares",
             "'RedPajamaC4=0.5,Nope=0.5': names domain 'Nope', which the corpus does not have"),
+        Arguments.of(
+            "holdout fraction out of range",
+            run("--holdout-fraction", "1"),
+            "--holdout-fraction",
+            "'1'"),
+        Arguments.of(
+            "depth out of range",
+            run("--holdout-fraction", "0.1", "--depths", "200"),
+            "--depths",
+            "200"),
+        Arguments.of(
+            "an eval split and a holdout at once",
+            run("--holdout-fraction", "0.1", "--eval-input", corpus),
+            "--eval-input",
+            corpus + "': the eval pool is either"),
+        Arguments.of(
+            "unknown haystack domain, histogram reused",
+            run("--output", reused, "--holdout-fraction", "0.1", "--haystack-domains", "Nope"),
+            "--haystack-domains",
+            "'Nope': names domain 'Nope', which the corpus does not have"),
         Arguments.of(
             "unknown raised domain, histogram reused",
             run(

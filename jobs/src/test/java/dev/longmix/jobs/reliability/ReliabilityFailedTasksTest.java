@@ -1,10 +1,13 @@
 package dev.longmix.jobs.reliability;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longmix.demo.SampleCorpus;
+import dev.longmix.jobs.LocalSpark;
+import dev.longmix.jobs.evalset.HoldoutRecord;
 import dev.longmix.jobs.spark.FailureInjection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -158,5 +161,79 @@ class ReliabilityFailedTasksTest {
         Pipeline.rows(tmp.resolve("best-fit-clean").toString()),
         Pipeline.rows(tmp.resolve("best-fit-retried").toString()),
         "best-fit rows");
+
+    // The evalset, recording a holdout in two copies of the tokenized dataset: its three passes
+    // (lengths, haystack ids, validation ids and ids hashes) under first-attempt failures.
+    List<String> evalsets = new ArrayList<>();
+    for (String name : List.of("evalset-clean", "evalset-retried")) {
+      boolean fail = name.endsWith("retried");
+      Path copy = tmp.resolve(name + "-tokenized");
+      copyTree(clean.resolve("tokenized"), copy);
+      List<String> e =
+          new ArrayList<>(
+              List.of(
+                  "evalset",
+                  "--input",
+                  copy.toString(),
+                  "--output",
+                  tmp.resolve(name).toString(),
+                  "--holdout-fraction",
+                  "0.3",
+                  "--tokens-per-cell",
+                  "8000",
+                  "--context-lengths",
+                  "1024,4096",
+                  "--depths",
+                  "0,50,100",
+                  "--master",
+                  fail ? "local[2,4]" : "local[2]"));
+      if (fail) {
+        e.addAll(
+            List.of(
+                "--conf",
+                FailureInjection.KEY + "=evalset:0,evalset:1",
+                "--conf",
+                "spark.extraListeners=" + TaskFailures.class.getName()));
+      }
+      TaskFailures.FAILED.clear();
+      Pipeline.Run r = Pipeline.cli(e);
+      assertEquals(0, r.code(), r.all());
+      if (fail) {
+        assertTrue(
+            TaskFailures.FAILED.stream().filter(f -> f.contains("injected failure")).count() >= 3,
+            "the injected failures happened: " + TaskFailures.FAILED);
+      }
+      evalsets.add(copy.toString());
+    }
+    assertEquals(
+        Pipeline.rows(tmp.resolve("evalset-clean/validation").toString()),
+        Pipeline.rows(tmp.resolve("evalset-retried/validation").toString()),
+        "validation rows");
+    assertEquals(
+        Files.readString(tmp.resolve("evalset-clean/needle.jsonl")),
+        Files.readString(tmp.resolve("evalset-retried/needle.jsonl")),
+        "needle prompts");
+    assertEquals(
+        Pipeline.manifest(tmp.resolve("evalset-clean")).get("cells"),
+        Pipeline.manifest(tmp.resolve("evalset-retried")).get("cells"));
+    var conf = LocalSpark.get().sparkContext().hadoopConfiguration();
+    HoldoutRecord.Documents x = HoldoutRecord.read(conf, evalsets.get(0));
+    HoldoutRecord.Documents y = HoldoutRecord.read(conf, evalsets.get(1));
+    assertTrue(x.size() > 0);
+    assertArrayEquals(x.docIds(), y.docIds(), "holdout documents");
+    assertArrayEquals(x.idsHashes(), y.idsHashes(), "their ids hashes");
+  }
+
+  static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
   }
 }
