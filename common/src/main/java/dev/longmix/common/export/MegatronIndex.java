@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * Megatron-LM's indexed dataset (its {@code MMIDIDX} layout, docs/output-format.md): a {@code .bin}
@@ -13,6 +14,12 @@ import java.util.Locale;
  * document indices, little-endian. One instance collects one file pair: {@link #add} writes a
  * sequence's ids to the {@code .bin} stream and notes its length and whether it begins a document;
  * {@link #writeIndex} then writes the {@code .idx} (version 1, without the multimodal modes).
+ *
+ * <p>With an EOD id, every sequence ends with it: {@link #add} appends it after the sequence's ids
+ * unless the last of them already is that id (a document framed with EOS by the tokenizer), and the
+ * appended id is part of the sequence (its length, the next pointer). Megatron-LM's GPT dataset
+ * shuffles sequences and resets positions and attention only at its EOD id, so a sequence without
+ * one would be read as continuing into whichever sequence the shuffle puts after it.
  */
 public final class MegatronIndex {
   static final byte[] MAGIC = {'M', 'M', 'I', 'D', 'I', 'D', 'X', 0, 0};
@@ -52,6 +59,8 @@ public final class MegatronIndex {
 
   private final Dtype dtype;
   private final OutputStream bin;
+  private final int eod;
+  private long eodAppended;
   private int[] lengths = new int[1024];
   private int sequences;
   private long[] documentStarts = new long[1024];
@@ -59,16 +68,32 @@ public final class MegatronIndex {
   private long tokens;
   private byte[] buffer = new byte[1 << 16];
 
-  /** Ids of {@code dtype} go to {@code bin} as sequences are added. */
+  /** Ids of {@code dtype} go to {@code bin} as sequences are added, without an EOD. */
   public MegatronIndex(Dtype dtype, OutputStream bin) {
-    this.dtype = dtype;
-    this.bin = bin;
+    this(dtype, bin, OptionalInt.empty());
   }
 
   /**
-   * Appends ids[from, from + length) as one sequence; {@code startsDocument} when it begins a
-   * document (a sequence that continues the previous one's document does not; the first sequence
-   * always begins one, as the index starts with document 0 at sequence 0).
+   * Ids of {@code dtype} go to {@code bin} as sequences are added, each sequence ending with {@code
+   * eod} when one is given.
+   *
+   * @throws IllegalArgumentException when {@code dtype} cannot hold {@code eod}
+   */
+  public MegatronIndex(Dtype dtype, OutputStream bin, OptionalInt eod) {
+    if (eod.isPresent() && !dtype.holds(eod.getAsInt())) {
+      throw new IllegalArgumentException(
+          "EOD id " + eod.getAsInt() + " does not fit " + dtype.name().toLowerCase(Locale.ROOT));
+    }
+    this.dtype = dtype;
+    this.bin = bin;
+    this.eod = eod.orElse(-1);
+  }
+
+  /**
+   * Appends ids[from, from + length) as one sequence, followed by the EOD id when there is one and
+   * ids[from + length - 1] is not it; {@code startsDocument} when it begins a document (a sequence
+   * that continues the previous one's document does not; the first sequence always begins one, as
+   * the index starts with document 0 at sequence 0).
    *
    * @throws IllegalArgumentException for an empty sequence or an id the type cannot hold (the
    *     caller names the row)
@@ -89,8 +114,10 @@ public final class MegatronIndex {
     if (sequences == lengths.length) {
       lengths = Arrays.copyOf(lengths, 2 * sequences);
     }
-    lengths[sequences++] = length;
-    int need = length * dtype.bytes;
+    boolean appendEod = eod >= 0 && ids[from + length - 1] != eod;
+    int written = appendEod ? length + 1 : length;
+    lengths[sequences++] = written;
+    int need = written * dtype.bytes;
     if (buffer.length < need) {
       buffer = new byte[need];
     }
@@ -107,8 +134,16 @@ public final class MegatronIndex {
         b.putInt(id);
       }
     }
+    if (appendEod) {
+      if (dtype == Dtype.UINT16) {
+        b.putShort((short) eod);
+      } else {
+        b.putInt(eod);
+      }
+      eodAppended++;
+    }
     bin.write(buffer, 0, need);
-    tokens += length;
+    tokens += written;
   }
 
   public int sequences() {
@@ -119,8 +154,14 @@ public final class MegatronIndex {
     return documents;
   }
 
+  /** Ids written to the {@code .bin}, appended EOD ids included. */
   public long tokens() {
     return tokens;
+  }
+
+  /** EOD ids appended (sequences that did not already end with it). */
+  public long eodAppended() {
+    return eodAppended;
   }
 
   /** Bytes written to the {@code .bin}. */

@@ -305,7 +305,10 @@ public final class HfTokenizer implements AutoCloseable {
     return OptionalInt.empty();
   }
 
-  private static int vocabSize(JsonNode root) {
+  /**
+   * One more than the largest id in a parsed {@code tokenizer.json}'s vocabulary and added tokens.
+   */
+  public static int vocabSize(JsonNode root) {
     int max = -1;
     JsonNode vocab = root.path("model").path("vocab");
     if (vocab.isObject()) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +49,55 @@ class MegatronIndexTest {
     assertEquals(2, m.documents());
     assertEquals(6, m.tokens());
     assertEquals(12, m.binBytes());
+  }
+
+  /**
+   * With an EOD id every sequence ends with it: appended (and counted in the sequence's length and
+   * the next pointer) unless the sequence's last id already is it; an EOD id inside a sequence is
+   * data and stays.
+   */
+  @Test
+  void everySequenceEndsWithTheEodIdOnce() throws IOException {
+    ByteArrayOutputStream bin = new ByteArrayOutputStream();
+    MegatronIndex m = new MegatronIndex(MegatronIndex.Dtype.UINT16, bin, OptionalInt.of(2));
+    int[] ids = {5, 6, 7, 2, 2, 8};
+    m.add(ids, 0, 2, true); // 5 6 → 5 6 2
+    m.add(ids, 2, 2, false); // 7 2 already ends with it → 7 2
+    m.add(ids, 3, 3, true); // 2 2 8 → 2 2 8 2
+    assertArrayEquals(hex("0500 0600 0200 0700 0200 0200 0200 0800 0200"), bin.toByteArray());
+    ByteArrayOutputStream idx = new ByteArrayOutputStream();
+    m.writeIndex(idx);
+    byte[] want =
+        hex(
+            "4d4d4944494458 0000"
+                + "0100000000000000"
+                + "08"
+                + "0300000000000000" // 3 sequences
+                + "0300000000000000" // 2 documents + 1
+                + "03000000 02000000 04000000" // lengths, the EOD ids included
+                + "0000000000000000 0600000000000000 0a00000000000000" // byte pointers
+                + "0000000000000000 0200000000000000 0300000000000000");
+    assertArrayEquals(want, idx.toByteArray());
+    assertEquals(9, m.tokens());
+    assertEquals(2, m.eodAppended());
+    assertEquals(18, m.binBytes());
+    assertEquals(want.length, m.indexBytes());
+
+    ByteArrayOutputStream wide = new ByteArrayOutputStream();
+    MegatronIndex w = new MegatronIndex(MegatronIndex.Dtype.INT32, wide, OptionalInt.of(128_001));
+    w.add(new int[] {128_000, 9}, 0, 2, true);
+    assertArrayEquals(hex("00f40100 09000000 01f40100"), wide.toByteArray());
+    assertEquals(1, w.eodAppended());
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new MegatronIndex(
+                    MegatronIndex.Dtype.UINT16,
+                    new ByteArrayOutputStream(),
+                    OptionalInt.of(70_000)));
+    assertTrue(e.getMessage().contains("EOD id 70000 does not fit uint16"), e.getMessage());
   }
 
   @Test

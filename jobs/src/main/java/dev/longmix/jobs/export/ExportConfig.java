@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -27,8 +28,9 @@ import org.apache.hadoop.fs.Path;
  * @param format the target format ({@code megatron})
  * @param dtype the token id type, or null to choose it from the ids ({@code auto})
  * @param partitions file pairs to write; each holds a contiguous range of rows
+ * @param eod the id every sequence ends with, and how it was chosen
  * @param packed the packed output's manifest
- * @param fingerprint f(input's fingerprint and content digest, format, dtype, partitions)
+ * @param fingerprint f(input's fingerprint and content digest, format, dtype, partitions, EOD id)
  * @param resolved the effective settings, for the manifest
  */
 public record ExportConfig(
@@ -37,6 +39,7 @@ public record ExportConfig(
     String format,
     MegatronIndex.Dtype dtype,
     int partitions,
+    Eod eod,
     Manifests.Manifest<PackManifest> packed,
     String fingerprint,
     Map<String, String> resolved) {
@@ -45,6 +48,14 @@ public record ExportConfig(
   public static final String DTYPE = "dtype";
   public static final String DTYPE_DEFAULT = "auto";
   public static final String PARTITIONS = "partitions";
+  public static final String APPEND_EOD = "append-eod";
+  public static final String APPEND_EOD_DEFAULT = "eos";
+
+  /**
+   * The EOD id every exported sequence ends with (empty: none), and how it was chosen, for the
+   * manifest.
+   */
+  public record Eod(OptionalInt id, String rule) {}
 
   public static final List<Option> OPTIONS =
       List.of(
@@ -56,14 +67,23 @@ public record ExportConfig(
               "auto|uint16|int32",
               DTYPE_DEFAULT,
               "token id type; auto: uint16 when the largest id in the input's files (padding"
-                  + " included) plus one is below 65,500 (Megatron's rule for a vocabulary),"
-                  + " else int32"),
+                  + " included) or the EOD id, plus one, is below 65,500 (Megatron's rule for a"
+                  + " vocabulary), else int32"),
           Option.optional(
               PARTITIONS,
               "N",
               null,
               "file pairs to write, each a contiguous range of rows, at most one per row"
-                  + " [default: as many as the input has data files]"));
+                  + " [default: as many as the input has data files]"),
+          Option.optional(
+              APPEND_EOD,
+              "eos|ID|none",
+              APPEND_EOD_DEFAULT,
+              "end every sequence with this id, Megatron's EOD (appended unless the sequence"
+                  + " already ends with it), so that --reset-position-ids, --reset-attention-mask"
+                  + " and --eod-mask-loss see where each text stops; eos: the input's tokenizer's"
+                  + " EOS (tokenize's --eos-token), found through the input's manifests, else"
+                  + " exit 2 asking for the id; none: no EOD"));
 
   public static CommandSpec spec() {
     return new CommandSpec(
@@ -78,7 +98,9 @@ public record ExportConfig(
         the rows read against the input's content digest. Give Megatron the prefixes without
         extension. OUTPUT/_manifest.json, written last, lists the pairs with their counts.
         Megatron's GPT dataset shuffles the sequences it reads and resets positions and attention
-        only at its EOD token: see docs/output-format.md.
+        only at its EOD token, so by default every sequence ends with the tokenizer's EOS as EOD
+        (--append-eod): a piece or part whose text goes on in another sequence ends with one too,
+        since the shuffle puts unrelated text after it. See docs/output-format.md.
         """,
         OPTIONS);
   }
@@ -104,14 +126,115 @@ public record ExportConfig(
           "input", input, "holds no data files, but its manifest says " + counts.rows() + " rows");
     }
     int partitions = s.isSet(PARTITIONS) ? s.positiveInt(PARTITIONS) : Math.max(1, files);
+    Eod eod = eod(s, hadoop, packed.body(), dtype);
     Fingerprint fp = new Fingerprint("export");
     fp.add("input", packed.header().fingerprint());
     fp.add("content", counts.contentDigest());
     fp.add(FORMAT, format);
     fp.add(DTYPE, dt);
     fp.add(PARTITIONS, Integer.toString(partitions));
+    fp.add(APPEND_EOD, eod.id().isPresent() ? Integer.toString(eod.id().getAsInt()) : "none");
     return new ExportConfig(
-        input, output, format, dtype, partitions, packed, fp.value(), new TreeMap<>(s.resolved()));
+        input,
+        output,
+        format,
+        dtype,
+        partitions,
+        eod,
+        packed,
+        fp.value(),
+        new TreeMap<>(s.resolved()));
+  }
+
+  /**
+   * {@code --append-eod}: none, an id, or the EOS id of the tokenizer the input's manifests lead
+   * to. An id must fit a forced {@code --dtype}, and be in the tokenizer's vocabulary when the
+   * tokenizer can be found (else the manifest says the vocabulary was not checked).
+   */
+  static Eod eod(Settings s, Configuration hadoop, PackManifest packed, MegatronIndex.Dtype dtype) {
+    String v = s.string(APPEND_EOD);
+    if (v.equals("none")) {
+      return new Eod(OptionalInt.empty(), "none");
+    }
+    boolean eos = v.equals("eos");
+    if (!eos) {
+      checkFits(v, tokenId(v), dtype); // before looking for the tokenizer: a file read or two
+    }
+    InputTokenizer.Lookup found = InputTokenizer.find(hadoop, packed);
+    InputTokenizer t = found.tokenizer();
+    if (eos) {
+      if (t == null) {
+        throw new ConfigException(
+            APPEND_EOD,
+            v,
+            "needs the EOS id of the input's tokenizer, but "
+                + found.missing()
+                + "; give the id (--append-eod ID) or none");
+      }
+      if (t.eosId().isEmpty()) {
+        throw new ConfigException(
+            APPEND_EOD,
+            v,
+            "the input's tokenizer "
+                + t.origin()
+                + " has no token '"
+                + t.eosToken()
+                + "' (tokenize's --eos-token); give the EOD id (--append-eod ID) or none");
+      }
+      int id = t.eosId().getAsInt();
+      checkFits(v, id, dtype);
+      return new Eod(OptionalInt.of(id), "eos: '" + t.eosToken() + "' in " + t.origin());
+    }
+    int id = tokenId(v);
+    if (t == null) {
+      return new Eod(
+          OptionalInt.of(id),
+          "--append-eod " + id + "; vocabulary not checked: " + found.missing());
+    }
+    if (id >= t.vocabulary()) {
+      throw new ConfigException(
+          APPEND_EOD,
+          v,
+          "is not an id of the input's tokenizer "
+              + t.origin()
+              + ", whose ids are 0.."
+              + (t.vocabulary() - 1));
+    }
+    return new Eod(
+        OptionalInt.of(id),
+        "--append-eod "
+            + id
+            + t.eosId().stream()
+                .mapToObj(e -> "; the tokenizer's EOS '" + t.eosToken() + "' is " + e)
+                .findFirst()
+                .orElse(""));
+  }
+
+  /** A forced {@code --dtype} must hold the EOD id; auto chooses a type that does. */
+  private static void checkFits(String value, int id, MegatronIndex.Dtype dtype) {
+    if (dtype != null && !dtype.holds(id)) {
+      throw new ConfigException(
+          APPEND_EOD,
+          value,
+          "id "
+              + id
+              + " does not fit --dtype "
+              + dtype.name().toLowerCase(Locale.ROOT)
+              + "; use --dtype int32 or auto");
+    }
+  }
+
+  private static int tokenId(String v) {
+    try {
+      long x = Long.parseLong(v);
+      if (x >= 0 && x <= Integer.MAX_VALUE) {
+        return (int) x;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(
+        APPEND_EOD, v, "must be eos, none or a token id (a whole number from 0 to 2147483647)");
   }
 
   /**

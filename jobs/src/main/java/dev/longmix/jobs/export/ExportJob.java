@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -41,10 +42,10 @@ import scala.Tuple2;
  * {@code longmix export --format megatron}: a packed output → Megatron-LM indexed datasets, one
  * {@code part-NNNNN.bin}/{@code .idx} pair per contiguous range of rows. The rows are shuffled once
  * by row number to the task of their range, which writes them in row order: each span becomes a
- * sequence (padding is left out), and {@link DocumentRuns} says which sequences begin a document.
- * Every row is checked against the packed format ({@link SpanTiling}) before its tokens are
- * written, and the rows' content digest against the input's manifest before the export's manifest
- * is written.
+ * sequence (padding is left out), ending with the EOD id when there is one, and {@link
+ * DocumentRuns} says which sequences begin a document. Every row is checked against the packed
+ * format ({@link SpanTiling}) before its tokens are written, and the rows' content digest against
+ * the input's manifest before the export's manifest is written.
  */
 public final class ExportJob {
   private ExportJob() {}
@@ -67,12 +68,15 @@ public final class ExportJob {
     RowRange ranges = new RowRange(parts, rows);
     out.printf(
         Locale.ROOT,
-        "[export] %,d rows of %s → %s: megatron, %s ids (%s), %d file pairs%n",
+        "[export] %,d rows of %s → %s: megatron, %s ids (%s), %s, %d file pairs%n",
         rows,
         cfg.input(),
         cfg.output(),
         chosen.dtype().name().toLowerCase(Locale.ROOT),
         chosen.rule(),
+        cfg.eod().id().isPresent()
+            ? "EOD " + cfg.eod().id().getAsInt() + " (" + cfg.eod().rule() + ")"
+            : "no EOD",
         parts);
 
     // Read by name into the packed schema's order: (row, input_ids, spans, n_tokens, pad_tokens),
@@ -97,7 +101,12 @@ public final class ExportJob {
                         TaskHook.wrapIndexed(
                             "export",
                             new WritePart(
-                                conf, cfg.output(), chosen.dtype(), ranges, counts.seqLen())),
+                                conf,
+                                cfg.output(),
+                                chosen.dtype(),
+                                cfg.eod().id().orElse(WritePart.NO_EOD),
+                                ranges,
+                                counts.seqLen())),
                         true)
                     .collect());
     written.sort(Comparator.comparingLong(w -> w.pair().firstRow()));
@@ -124,6 +133,7 @@ public final class ExportJob {
     }
     checkSizes(hconf, cfg.output(), files);
     long tokens = files.stream().mapToLong(ExportManifest.FilePair::tokens).sum();
+    long eods = files.stream().mapToLong(ExportManifest.FilePair::eodAppended).sum();
     double seconds = (System.nanoTime() - t0) / 1e9;
     ExportManifest m =
         new ExportManifest(
@@ -133,12 +143,15 @@ public final class ExportJob {
             cfg.format(),
             chosen.dtype().name().toLowerCase(Locale.ROOT),
             chosen.rule(),
+            cfg.eod().id().isPresent() ? cfg.eod().id().getAsInt() : null,
+            cfg.eod().rule(),
             counts.seqLen(),
             rows,
             files.stream().mapToLong(ExportManifest.FilePair::sequences).sum(),
             files.stream().mapToLong(ExportManifest.FilePair::documents).sum(),
             tokens,
-            rows * counts.seqLen() - tokens,
+            eods,
+            rows * counts.seqLen() - (tokens - eods),
             files,
             Math.round(seconds * 1000) / 1000.0);
     Manifests.write(
@@ -148,13 +161,15 @@ public final class ExportJob {
         m);
     out.printf(
         Locale.ROOT,
-        "[export] %,d rows → %,d sequences in %,d documents, %,d tokens (%s; %,d pad ids left"
-            + " out) in %d file pairs; content digest %s checked; %.1fs%n",
+        "[export] %,d rows → %,d sequences in %,d documents, %,d tokens (%s; %,d EOD ids"
+            + " appended, %,d pad ids left out) in %d file pairs; content digest %s checked;"
+            + " %.1fs%n",
         rows,
         m.sequences(),
         m.documents(),
         m.tokens(),
         m.dtype(),
+        m.eodAppended(),
         m.paddingLeftOut(),
         files.size(),
         digest,
@@ -171,8 +186,9 @@ public final class ExportJob {
 
   /**
    * {@code --dtype} as given, else Megatron's vocabulary rule applied to the largest id in the
-   * files (padding included): from the footers' statistics, or a scan when a file lacks them. The
-   * manifests do not record the tokenizer's vocabulary size, so the ids must stand for it.
+   * files (padding included) or the EOD id, whichever is larger: from the footers' statistics, or a
+   * scan when a file lacks them. The manifests do not record the tokenizer's vocabulary size, so
+   * the ids must stand for it.
    */
   private static Dtype dtype(
       SparkSession spark, JavaSparkContext jsc, HadoopConf hconf, ExportConfig cfg) {
@@ -190,9 +206,12 @@ public final class ExportJob {
       max = r.isNullAt(0) ? -1 : r.getInt(0);
       where = "a scan of the ids";
     }
-    return new Dtype(
-        MegatronIndex.Dtype.forVocabulary(max + 1),
-        String.format(Locale.ROOT, "auto: largest id %d, from %s", max, where));
+    String rule = String.format(Locale.ROOT, "auto: largest id %d, from %s", max, where);
+    if (cfg.eod().id().isPresent() && cfg.eod().id().getAsInt() > max) {
+      max = cfg.eod().id().getAsInt();
+      rule += String.format(Locale.ROOT, "; the EOD id %d is larger", max);
+    }
+    return new Dtype(MegatronIndex.Dtype.forVocabulary(max + 1), rule);
   }
 
   /** Each pair's files hold exactly what its task wrote (a retried task rewrites both). */
@@ -261,9 +280,14 @@ public final class ExportJob {
   static final class WritePart
       implements Function2<Integer, Iterator<Tuple2<Long, InternalRow>>, Iterator<Written>> {
     private static final long serialVersionUID = 1L;
+
+    /** {@code eod} when sequences get none (an OptionalInt is not serializable). */
+    static final int NO_EOD = -1;
+
     private final Broadcast<HadoopConf> conf;
     private final String output;
     private final MegatronIndex.Dtype dtype;
+    private final int eod;
     private final RowRange ranges;
     private final int seqLen;
 
@@ -271,11 +295,13 @@ public final class ExportJob {
         Broadcast<HadoopConf> conf,
         String output,
         MegatronIndex.Dtype dtype,
+        int eod,
         RowRange ranges,
         int seqLen) {
       this.conf = conf;
       this.output = output;
       this.dtype = dtype;
+      this.eod = eod;
       this.ranges = ranges;
       this.seqLen = seqLen;
     }
@@ -294,7 +320,8 @@ public final class ExportJob {
       long expected = first;
       MegatronIndex index;
       try (OutputStream b = new BufferedOutputStream(fs.create(bin, true), 1 << 20)) {
-        index = new MegatronIndex(dtype, b);
+        index =
+            new MegatronIndex(dtype, b, eod == NO_EOD ? OptionalInt.empty() : OptionalInt.of(eod));
         while (rows.hasNext()) {
           InternalRow r = rows.next()._2();
           if (r.isNullAt(0)) {
@@ -331,6 +358,7 @@ public final class ExportJob {
                       index.sequences(),
                       index.documents(),
                       index.tokens(),
+                      index.eodAppended(),
                       index.binBytes(),
                       index.indexBytes()),
                   xor.value()))

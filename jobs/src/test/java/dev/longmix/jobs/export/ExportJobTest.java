@@ -77,7 +77,9 @@ class ExportJobTest {
     Path python = PythonTools.require("longmix", "pyarrow", "numpy");
     Path packed = SmallRun.root().resolve("packed");
 
-    // Defaults: dtype from the ids (Mistral's 32,000 fit uint16), one pair per packed file.
+    // Defaults: dtype from the ids (Mistral's 32,000 fit uint16), one pair per packed file, every
+    // sequence ending with the tokenizer's EOS '</s>' = 2 (the framing adds only BOS, so each gets
+    // one appended).
     Path auto = tmp.resolve("auto");
     TokenizeFixtures.Run r = export(packed.toString(), auto.toString());
     assertEquals(0, r.code(), r.out() + r.err());
@@ -88,6 +90,13 @@ class ExportJobTest {
     assertTrue(c.path("files").asInt() > 1, c.toString());
     assertTrue(c.path("continued_sequences").asLong() > 0, "concat rows continue documents");
     assertTrue(manifest(auto).path("dtype_rule").asText().startsWith("auto: largest id "));
+    assertEquals(2, c.path("eod").asInt());
+    assertEquals(c.path("sequences").asLong(), c.path("eod_appended").asLong());
+    assertEquals(c.path("sequences").asLong(), c.path("sequences_ending_with_eod").asLong());
+    assertEquals(0, c.path("eod_inside_sequences").asLong(), "no '</s>' inside the data");
+    assertTrue(
+        manifest(auto).path("eod_rule").asText().startsWith("eos: '</s>' in "),
+        manifest(auto).toString());
 
     // Run again: complete for these settings, nothing to do, nothing rewritten.
     long before = Files.getLastModifiedTime(auto.resolve("part-00000.bin")).toMillis();
@@ -96,14 +105,102 @@ class ExportJobTest {
     assertTrue(again.out().contains("nothing to do"), again.out());
     assertEquals(before, Files.getLastModifiedTime(auto.resolve("part-00000.bin")).toMillis());
 
-    // int32 in three pairs.
+    // Without EOD: the sequences are the spans exactly, as many tokens as the rows' data.
+    Path plain = tmp.resolve("plain");
+    r = export(packed.toString(), plain.toString(), "--append-eod", "none");
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode n = check(python, packed, plain);
+    assertTrue(n.path("eod").isNull(), n.toString());
+    assertEquals(0, n.path("eod_appended").asLong());
+    assertEquals(c.path("sequences"), n.path("sequences"));
+    assertEquals(
+        c.path("tokens").asLong() - c.path("eod_appended").asLong(), n.path("tokens").asLong());
+    assertTrue(manifest(plain).path("eod").isMissingNode(), "no eod in the manifest");
+
+    // int32 in three pairs, with an EOD id that some spans already end with (the last id of row
+    // 0's first span): those get none appended, the others one.
+    int endId = lastIdOfFirstSpan();
     Path wide = tmp.resolve("int32");
-    r = export(packed.toString(), wide.toString(), "--dtype", "int32", "--partitions", "3");
+    r =
+        export(
+            packed.toString(),
+            wide.toString(),
+            "--dtype",
+            "int32",
+            "--partitions",
+            "3",
+            "--append-eod",
+            Integer.toString(endId));
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode w = check(python, packed, wide);
     assertEquals("int32", w.path("dtype").asText());
     assertEquals(3, w.path("files").asInt());
-    assertEquals(c.path("tokens"), w.path("tokens"));
+    assertEquals(endId, w.path("eod").asInt());
+    assertTrue(w.path("eod_appended").asLong() < w.path("sequences").asLong(), w.toString());
+    assertEquals(w.path("sequences").asLong(), w.path("sequences_ending_with_eod").asLong());
+    assertTrue(
+        manifest(wide).path("eod_rule").asText().contains("the tokenizer's EOS '</s>' is 2"),
+        manifest(wide).toString());
+    assertFalse(manifest(auto).path("fingerprint").equals(manifest(plain).path("fingerprint")));
+  }
+
+  private static int lastIdOfFirstSpan() {
+    Row r =
+        LocalSpark.get()
+            .read()
+            .parquet(SmallRun.root().resolve("packed").toString())
+            .where("row = 0")
+            .selectExpr("element_at(input_ids, spans[0].length)")
+            .first();
+    return r.getInt(0);
+  }
+
+  /**
+   * The EOS id is found through the input's manifests; when they no longer lead to the tokenizer,
+   * the default stops before Spark starts asking for the id, and an id given is used unchecked
+   * against a vocabulary, the auto dtype accounting for it.
+   */
+  @Test
+  void withoutTheTokenizerTheEodIdMustBeGiven() throws Exception {
+    Path packed = SmallRun.root().resolve("packed");
+    Path moved = tmp.resolve("moved");
+    Files.createDirectories(moved);
+    try (Stream<Path> s = Files.list(packed)) {
+      for (Path p : s.toList()) {
+        if (!p.getFileName().toString().startsWith(".")) { // Hadoop's .crc: the manifest changes
+          Files.copy(p, moved.resolve(p.getFileName()));
+        }
+      }
+    }
+    JsonNode m = manifest(packed);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) m)
+        .put("input", tmp.resolve("gone/tokenized").toString());
+    Files.writeString(moved.resolve("_manifest.json"), Manifests.JSON.writeValueAsString(m));
+
+    Path out = tmp.resolve("eod-out");
+    TokenizeFixtures.Run r = export(moved.toString(), out.toString());
+    assertEquals(ExitCode.INVALID_SETTINGS, r.code(), r.out() + r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "--append-eod = 'eos': needs the EOS id of the input's tokenizer, but its tokenized"
+                    + " input "
+                    + tmp.resolve("gone/tokenized")
+                    + " has no complete tokenize manifest"),
+        r.err());
+    assertFalse(Files.exists(out), "nothing ran");
+
+    // An id beyond uint16: auto picks int32 for it although every data id fits uint16.
+    r = export(moved.toString(), out.toString(), "--append-eod", "70000", "--partitions", "2");
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode e = manifest(out);
+    assertEquals("int32", e.path("dtype").asText());
+    assertTrue(e.path("dtype_rule").asText().endsWith("the EOD id 70000 is larger"), e.toString());
+    assertTrue(e.path("eod_rule").asText().contains("vocabulary not checked"), e.toString());
+    assertEquals(70000, e.path("eod").asInt());
+    Path python = PythonTools.require("longmix", "pyarrow", "numpy");
+    JsonNode c = check(python, moved, out);
+    assertEquals(c.path("sequences").asLong(), c.path("eod_appended").asLong());
   }
 
   /**
@@ -295,6 +392,7 @@ class ExportJobTest {
             "--format NAME",
             "--dtype auto|uint16|int32",
             "--partitions N",
+            "--append-eod eos|ID|none",
             "MMIDIDX",
             "one sequence per",
             "EOD")) {

@@ -548,7 +548,19 @@ class ReliabilityConfigTest {
             export("--output", reused + "/packed/megatron"),
             "--output",
             "overlaps --input"),
-        Arguments.of("existing output", export("--output", foreign), "--output", foreign));
+        Arguments.of("existing output", export("--output", foreign), "--output", foreign),
+        Arguments.of("EOD not an id", export("--append-eod", "eod"), "--append-eod", "eod"),
+        Arguments.of("negative EOD", export("--append-eod", "-1"), "--append-eod", "-1"),
+        Arguments.of(
+            "EOD beyond the tokenizer's vocabulary",
+            export("--append-eod", "32000"),
+            "--append-eod",
+            "'32000': is not an id of the input's tokenizer"),
+        Arguments.of(
+            "EOD beyond --dtype uint16",
+            export("--append-eod", "65536", "--dtype", "uint16"),
+            "--append-eod",
+            "'65536': id 65536 does not fit --dtype uint16"));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
